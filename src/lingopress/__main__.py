@@ -1,0 +1,5 @@
+"""Allow ``python -m lingopress``."""
+
+from lingopress.cli import main
+
+main()

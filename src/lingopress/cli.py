@@ -1,0 +1,441 @@
+"""The ``lingopress`` command line: a thin layer over the library.
+
+This is the only module that imports click or prints. Every command turns its
+options into library calls; every :class:`~lingopress.errors.LingopressError` is
+turned into one line ``Error: path:line: message`` and exit status 1 in one place,
+:meth:`LingopressGroup.invoke`. Usage errors are click's own (exit status 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from lingopress import __version__
+from lingopress.config import ENGINES, Config, load_config
+from lingopress.errors import LingopressError, NotImplementedYetError
+from lingopress.issue import Issue, check_slug, issue_files, read_issue
+from lingopress.languages import Language, LanguageCodeError, parse_language
+from lingopress.scaffold import ProjectSettings, init_project
+
+_PASSTHROUGH = (click.ClickException, click.exceptions.Exit, click.Abort)
+
+
+class LingopressGroup(click.Group):
+    """The root group: runs a command and turns errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map our errors (and stray ones) to ``Error: ...``, exit 1."""
+        try:
+            return super().invoke(ctx)
+        except _PASSTHROUGH:
+            raise
+        except LingopressError as error:
+            raise click.ClickException(str(error)) from None
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
+        except Exception as error:
+            if ctx.obj is not None and ctx.obj.verbosity > 0:
+                click.echo(traceback.format_exc(), err=True, nl=False)
+            raise click.ClickException(
+                f"internal error: {type(error).__name__}: {error} (run with -v for the traceback)"
+            ) from None
+
+
+@dataclass
+class Session:
+    """What every command gets: the global options and the lazily loaded project."""
+
+    project: Path | None
+    verbosity: int = 0
+    issues_read: list[Issue] = field(default_factory=list)
+
+    @cached_property
+    def config(self) -> Config:
+        """The project configuration, loaded on first use."""
+        return load_config(self.project)
+
+    def say(self, message: str) -> None:
+        """Print a progress or result line unless ``--quiet``."""
+        if self.verbosity >= 0:
+            click.echo(message)
+
+    def detail(self, message: str) -> None:
+        """Print a line only with ``--verbose``."""
+        if self.verbosity > 0:
+            click.echo(message)
+
+
+class LanguageTag(click.ParamType[str]):
+    """A BCP 47 language tag such as ``zh-Hans`` (a usage error otherwise)."""
+
+    name = "LANG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """Check the tag's form; whether it is configured is checked by the command."""
+        if isinstance(value, Language):
+            return value.tag
+        try:
+            return parse_language(str(value)).tag
+        except LanguageCodeError as error:
+            self.fail(str(error), param, ctx)
+
+
+class Slug(click.ParamType[str]):
+    """An issue slug: the file name of ``issues/<slug>.md`` without ``.md``."""
+
+    name = "SLUG"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """Reject slugs that could escape the issues folder."""
+        try:
+            return check_slug(str(value), str(value))
+        except LingopressError as error:
+            self.fail(error.message, param, ctx)
+
+
+LANG = LanguageTag()
+SLUG = Slug()
+ENGINE_CHOICE = click.Choice(ENGINES)
+FORMAT_CHOICE = click.Choice(["text", "json"])
+DIRECTORY = click.Path(file_okay=False, path_type=Path)
+
+lang_option = click.option(
+    "--lang",
+    "langs",
+    type=LANG,
+    multiple=True,
+    help="Only this target language (repeat for several; default: all configured).",
+)
+issue_option = click.option(
+    "--issue",
+    "issues",
+    type=SLUG,
+    multiple=True,
+    help="Only this issue, by slug (repeat for several; default: all).",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=FORMAT_CHOICE,
+    default="text",
+    show_default=True,
+    help="Output for people (text) or programs (json).",
+)
+
+
+def not_implemented(verb: str) -> NoReturn:
+    """Stop a verb that a later release implements, with the contract's message."""
+    raise NotImplementedYetError(verb)
+
+
+@click.group(cls=LingopressGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    type=DIRECTORY,
+    metavar="DIR",
+    help="The project folder (default: look upward from the current folder for the config).",
+)
+@click.option(
+    "-v", "--verbose", count=True, help="Say more (details, tracebacks of internal errors)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.version_option(
+    __version__, "--version", prog_name="lingopress", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> None:
+    """Translate a Markdown newsletter offline and publish it in many languages.
+
+    Issues are segmented by section, machine-translated with glossaries that keep
+    technical terms right, reviewed by translators as gettext .po catalogs, and
+    rendered into a static site per language.
+    """
+    ctx.obj = Session(project=project, verbosity=-1 if quiet else verbose)
+
+
+@cli.command()
+@click.argument("folder", type=DIRECTORY, metavar="DIR")
+@click.option("--title", default="My Newsletter", show_default=True, help="The site's title.")
+@click.option(
+    "--source-language",
+    "source",
+    type=LANG,
+    default="en",
+    show_default=True,
+    help="The language the issues are written in.",
+)
+@click.option(
+    "--language",
+    "-l",
+    "languages",
+    type=LANG,
+    multiple=True,
+    help="A target language (repeat for several; default: es).",
+)
+@click.option(
+    "--base-url",
+    default="https://example.org/",
+    show_default=True,
+    help="The absolute URL the site will be published at.",
+)
+@click.option("--author", default="The editors", show_default=True, help="The site's author.")
+@click.pass_obj
+def init(
+    session: Session,
+    folder: Path,
+    title: str,
+    source: str,
+    languages: tuple[str, ...],
+    base_url: str,
+    author: str,
+) -> None:
+    """Create a new newsletter project in DIR (never overwrites files)."""
+    if source in languages:
+        raise click.BadParameter(f"'{source}' is the source language", param_hint="--language")
+    targets = [parse_language(tag) for tag in languages or ("es",)]
+    settings = ProjectSettings(title, parse_language(source), targets, base_url, author)
+    written = init_project(folder, settings, dt.date.today())
+    for path in written:
+        session.detail(f"wrote {path}")
+    session.say(f"Created a lingopress project in {folder} ({len(written)} files).")
+    session.say(f"Next: cd {folder} && lingopress run")
+
+
+@cli.command()
+def extract() -> None:
+    """Extract issues and templates into locales/templates/*.pot."""
+    not_implemented("extract")
+
+
+@cli.command()
+@lang_option
+def update(langs: tuple[str, ...]) -> None:
+    """Create or update locales/<lang>/*.po from the .pot templates, keeping every translation."""
+    not_implemented("update")
+
+
+@cli.command()
+@lang_option
+@issue_option
+@click.option(
+    "--engine",
+    type=ENGINE_CHOICE,
+    default="auto",
+    show_default=True,
+    help="The MT engine (auto: an installed Argos package, else Apertium).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    default="cpu",
+    show_default=True,
+    help="Where Argos models run.",
+)
+def translate(langs: tuple[str, ...], issues: tuple[str, ...], engine: str, device: str) -> None:
+    """Machine-translate untranslated entries into fuzzy entries with provenance."""
+    not_implemented("translate")
+
+
+@cli.command()
+@click.option("--to", "target", type=LANG, required=True, help="Target language.")
+@click.option("--from", "source", type=LANG, help="Source language (default: the project's).")
+@click.option(
+    "--engine", type=ENGINE_CHOICE, default="auto", show_default=True, help="The MT engine."
+)
+@click.option("--no-glossary", is_flag=True, help="Translate without the glossaries.")
+def mt(target: str, source: str | None, engine: str, no_glossary: bool) -> None:
+    """Translate stdin (one segment a line) to stdout, with masking and glossaries."""
+    not_implemented("mt")
+
+
+@cli.command()
+@lang_option
+@issue_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@format_option
+def check(
+    langs: tuple[str, ...], issues: tuple[str, ...], strict: bool, output_format: str
+) -> None:
+    """Report problems in translations as path:line: severity check-id: message."""
+    not_implemented("check")
+
+
+@cli.command()
+@lang_option
+@click.option("--by-section", is_flag=True, help="Break the counts down by section.")
+@format_option
+def status(langs: tuple[str, ...], by_section: bool, output_format: str) -> None:
+    """Show how much of each issue is reviewed, fuzzy or untranslated."""
+    not_implemented("status")
+
+
+@cli.command()
+@lang_option
+@issue_option
+@click.option(
+    "--out", type=DIRECTORY, required=True, metavar="DIR", help="Where to write the pages."
+)
+def review(langs: tuple[str, ...], issues: tuple[str, ...], out: Path) -> None:
+    """Write static side-by-side review pages (source, translation, state, problems)."""
+    not_implemented("review")
+
+
+@cli.command()
+@click.option("--lang", "lang", type=LANG, required=True, help="The target language.")
+@issue_option
+@click.option(
+    "--out", type=DIRECTORY, required=True, metavar="DIR", help="Where to write the files."
+)
+@click.option("--include-fuzzy", is_flag=True, help="Use unreviewed (fuzzy) translations too.")
+def export(lang: str, issues: tuple[str, ...], out: Path, include_fuzzy: bool) -> None:
+    """Write the translated Markdown of issues, for publishing elsewhere."""
+    not_implemented("export")
+
+
+@cli.command()
+@lang_option
+@click.option(
+    "--out", type=DIRECTORY, metavar="DIR", help="Output folder (default: the configured site/)."
+)
+def build(langs: tuple[str, ...], out: Path | None) -> None:
+    """Render the static site for every language."""
+    not_implemented("build")
+
+
+PIPELINE_STAGES = ("extract", "update", "translate", "check", "build")
+
+
+@cli.command()
+@click.pass_obj
+def run(session: Session) -> None:
+    """Run the whole pipeline: extract, update, translate, check, build (incremental)."""
+    config = session.config
+    issues = [
+        read_issue(path, config.paths.relative(path)) for path in issue_files(config.paths.issues)
+    ]
+    languages = ", ".join(f"{s.tag} ({s.publish}, engine {s.engine})" for s in config.languages)
+    session.say(f"project: {config.site.title} ({config.paths.relative(config.file)})")
+    session.say(f"issues: {len(issues)} read from {config.paths.relative(config.paths.issues)}/")
+    for issue in issues:
+        session.detail(f"  {issue.slug}: {issue.title}")
+    session.say(f"languages: {config.source.tag} -> {languages}")
+    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES)}")
+
+
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on localhost.",
+)
+def serve(port: int) -> None:
+    """Serve the built site on localhost for preview."""
+    not_implemented("serve")
+
+
+@cli.group()
+def models() -> None:
+    """Manage Argos Translate packages (offline MT models)."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """List installed Argos packages."""
+    not_implemented("models list")
+
+
+@models.command("available")
+def models_available() -> None:
+    """List packages offered by the Argos package index."""
+    not_implemented("models available")
+
+
+@models.command("install")
+@click.argument("source", metavar="FROM|FILE.argosmodel")
+@click.argument("target", metavar="[TO]", required=False)
+def models_install(source: str, target: str | None) -> None:
+    """Install a package from the index (FROM TO) or from a file (FILE.argosmodel)."""
+    not_implemented("models install")
+
+
+@models.command("remove")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+def models_remove(source: str, target: str) -> None:
+    """Remove the installed package for FROM -> TO."""
+    not_implemented("models remove")
+
+
+@cli.group()
+def glossary() -> None:
+    """Check, import, export and grow the terminology glossaries."""
+
+
+@glossary.command("check")
+def glossary_check() -> None:
+    """Check the glossary files themselves (duplicates, malformed rows, conflicts)."""
+    not_implemented("glossary check")
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def glossary_import(file: Path) -> None:
+    """Import terms from a CSV (Weblate layout) or TBX file."""
+    not_implemented("glossary import")
+
+
+@glossary.command("export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "tbx"]),
+    required=True,
+    help="CSV (Weblate layout) or TBX.",
+)
+def glossary_export(output_format: str) -> None:
+    """Export the glossaries for CAT tools."""
+    not_implemented("glossary export")
+
+
+@glossary.command("suggest")
+def glossary_suggest() -> None:
+    """Suggest terms found in the issues that are not in the glossary yet."""
+    not_implemented("glossary suggest")
+
+
+@cli.group()
+def tm() -> None:
+    """Translation memory."""
+
+
+@tm.command("export")
+@click.option("--lang", "lang", type=LANG, required=True, help="The target language.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    metavar="FILE.tmx",
+    help="The TMX file to write.",
+)
+def tm_export(lang: str, out: Path) -> None:
+    """Export reviewed translations as TMX 1.4."""
+    not_implemented("tm export")
+
+
+def main() -> None:
+    """Entry point of the ``lingopress`` console script."""
+    cli(prog_name="lingopress")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

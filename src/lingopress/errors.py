@@ -1,0 +1,50 @@
+"""The one exception family of lingopress.
+
+Every error a user can cause is a :class:`LingopressError` that knows the file and,
+where it can, the line it is about. The command-line layer turns it into the single
+line ``Error: path:line: message`` and exit status 1; nothing else prints errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LingopressError(Exception):
+    """A user-facing error about a file (and line) of the project.
+
+    ``path`` is shown as given (callers pass it relative to the project root, so the
+    message matches what the user sees in their editor); ``line`` is 1-based.
+    """
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def location(self) -> str:
+        """Return ``path:line``, ``path`` or an empty string."""
+        if self.path is None:
+            return ""
+        where = self.path.as_posix()
+        return f"{where}:{self.line}" if self.line is not None else where
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ConfigError(LingopressError):
+    """The configuration is missing, malformed or inconsistent."""
+
+
+class IssueError(LingopressError):
+    """A source issue cannot be read (encoding, front matter, name)."""
+
+
+class NotImplementedYetError(LingopressError):
+    """A verb of the command-line contract that a later release implements."""
+
+    def __init__(self, verb: str):
+        super().__init__(f"not implemented yet: {verb}")
