@@ -82,6 +82,9 @@ def test_init_options_reach_the_config(invoke: Invoke, tmp_path: Path) -> None:
     assert [s.tag for s in config.languages] == ["zh-Hans", "ar"]
     assert (tmp_path / "n/locales/ar/glossary.csv").is_file()
     assert tomllib.loads((tmp_path / "n/lingopress.toml").read_text())["site"]["title"] == title
+    example = read_issue(tmp_path / "n/issues/welcome.md", "issues/welcome.md")
+    assert example.title == f"{title} — Issue 1"
+    assert invoke(["--project", str(tmp_path / "n"), "run"]).exit_code == 0
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(invoke: Invoke, tmp_path: Path) -> None:
@@ -110,10 +113,32 @@ def test_init_into_a_file(invoke: Invoke, tmp_path: Path) -> None:
         init_project(tmp_path / "news", settings, dt.date(2024, 1, 1))
 
 
-def test_init_rejects_source_as_target(invoke: Invoke, tmp_path: Path) -> None:
-    result = invoke(["init", "news", "-l", "en"], cwd=tmp_path)
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["-l", "en"], "'en' is the source language"),
+        (["--title", " "], "must not be empty"),
+        (["--base-url", "example.org"], "not an absolute http(s) URL"),
+        (["--base-url", "ftp://example.org/"], "not an absolute http(s) URL"),
+        (["-l", "zh_CN"], "not a BCP 47 language tag"),
+    ],
+)
+def test_init_rejects_bad_options(
+    invoke: Invoke, tmp_path: Path, options: list[str], message: str
+) -> None:
+    result = invoke(["init", "news", *options], cwd=tmp_path)
     assert result.exit_code == 2
+    assert message in result.stderr
     assert not (tmp_path / "news").exists()
+
+
+def test_init_config_survives_odd_characters(invoke: Invoke, tmp_path: Path) -> None:
+    odd = 'tab\tquote" backslash\\ del\x7f emoji 🚀 ${dollar}'
+    result = invoke(["init", "n", "--title", odd, "--author", odd], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    config = read_config(tmp_path / "n" / "lingopress.toml")
+    assert config.site.title == config.site.author == odd
+    assert read_issue(tmp_path / "n/issues/welcome.md", "welcome.md").title == f"{odd} — Issue 1"
 
 
 def test_help_inside_a_new_project(tmp_path: Path) -> None:

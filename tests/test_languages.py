@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from lingopress import languages, tomlkeys
 from lingopress.languages import LanguageCodeError, canonical_tag, parse_language
 
 
@@ -50,10 +47,3 @@ def test_canonical_casing() -> None:
 def test_rejected_codes(code: str, message: str) -> None:
     with pytest.raises(LanguageCodeError, match=message):
         parse_language(code)
-
-
-@pytest.mark.parametrize("module", [languages, tomlkeys])
-def test_doctests(module: object) -> None:
-    failures, tried = doctest.testmod(module)  # type: ignore[arg-type]
-    assert tried > 0
-    assert failures == 0

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from lingopress import __version__
-from lingopress.config import ENGINES, Config, load_config
+from lingopress.config import ENGINES, Config, load_config, normalise_base_url
 from lingopress.errors import LingopressError, NotImplementedYetError
 from lingopress.issue import Issue, check_slug, issue_files, read_issue
 from lingopress.languages import Language, LanguageCodeError, parse_language
@@ -200,6 +200,12 @@ def init(
     """Create a new newsletter project in DIR (never overwrites files)."""
     if source in languages:
         raise click.BadParameter(f"'{source}' is the source language", param_hint="--language")
+    if not title.strip():
+        raise click.BadParameter("must not be empty", param_hint="--title")
+    try:
+        base_url = normalise_base_url(base_url)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base-url") from None
     targets = [parse_language(tag) for tag in languages or ("es",)]
     settings = ProjectSettings(title, parse_language(source), targets, base_url, author)
     written = init_project(folder, settings, dt.date.today())

@@ -159,6 +159,18 @@ class Config:
         )
 
 
+def normalise_base_url(url: str) -> str:
+    """Return the site's base URL ending in ``/``; ValueError unless absolute http(s).
+
+    >>> normalise_base_url("https://example.org/news")
+    'https://example.org/news/'
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"'{url}' is not an absolute http(s) URL of a folder")
+    return url.rstrip("/") + "/"
+
+
 def find_config(start: Path) -> Path:
     """Return the config file of the project containing ``start`` (looking upward)."""
     folder = start.resolve()
@@ -338,13 +350,12 @@ class _ConfigReader:
         self.check_keys(table, ("site",), _SITE_KEYS)
         title = self.required(table, ("site", "title"), str)
         base_url = self.required(table, ("site", "base_url"), str)
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise self.error(
-                ("site", "base_url"), f"'{base_url}' is not an absolute http(s) URL of a folder"
-            )
+        try:
+            base_url = normalise_base_url(base_url)
+        except ValueError as error:
+            raise self.error(("site", "base_url"), str(error)) from None
         author = self.optional(table, ("site", "author"), str, "")
-        return SiteSettings(title, base_url.rstrip("/") + "/", author)
+        return SiteSettings(title, base_url, author)
 
     def languages(self, table: dict[str, Any], source: Language) -> tuple[LanguageSettings, ...]:
         """The ``[languages.<tag>]`` tables, in the order of the file."""
@@ -391,7 +402,8 @@ class _ConfigReader:
         """Require an input folder to exist (always, or when set explicitly)."""
         if (always or name in table) and not path.is_dir():
             shown = path.relative_to(self.root).as_posix()
-            raise self.error(("paths", name), f"folder '{shown}' does not exist")
+            problem = "is not a folder" if path.exists() else "does not exist"
+            raise self.error(("paths", name), f"folder '{shown}' {problem}")
 
 
 def _kind_name(kind: type) -> str:

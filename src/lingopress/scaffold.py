@@ -43,7 +43,12 @@ class ProjectSettings:
 
 def scaffold_files(settings: ProjectSettings, today: dt.date) -> dict[Path, str]:
     """Every file of a new project, by path relative to the project folder."""
-    values = {"title": settings.title, "author": settings.author, "date": today.isoformat()}
+    values = {
+        "title": settings.title,
+        "issue_title_yaml": _quoted(f"{settings.title} — Issue 1"),
+        "author": settings.author,
+        "date": today.isoformat(),
+    }
     files = dict(_skeleton_files(values))
     files[Path(CONFIG_FILE)] = render_config(settings)
     for language in settings.languages:
@@ -79,18 +84,14 @@ def _walk(node: Traversable, relative: Path) -> list[tuple[Path, Traversable]]:
 
 def render_config(settings: ProjectSettings) -> str:
     """The ``lingopress.toml`` of a new project, commented for its editor."""
-
-    def quoted(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
     lines = [
         "# lingopress configuration: see the README's configuration reference.",
-        f"source_language = {quoted(settings.source.tag)}",
+        f"source_language = {_quoted(settings.source.tag)}",
         "",
         "[site]",
-        f"title = {quoted(settings.title)}",
-        f"base_url = {quoted(settings.base_url)}",
-        f"author = {quoted(settings.author)}",
+        f"title = {_quoted(settings.title)}",
+        f"base_url = {_quoted(settings.base_url)}",
+        f"author = {_quoted(settings.author)}",
     ]
     for language in settings.languages:
         lines += [
@@ -100,8 +101,13 @@ def render_config(settings: ProjectSettings) -> str:
             'publish = "reviewed"   # reviewed: only reviewed text is shown translated; or machine',
         ]
     lines += ["", "[paths]"]
-    lines += [f"{name} = {quoted(value)}" for name, value in DEFAULT_PATHS.items()]
+    lines += [f"{name} = {_quoted(value)}" for name, value in DEFAULT_PATHS.items()]
     return "\n".join(lines) + "\n"
+
+
+def _quoted(value: str) -> str:
+    """A double-quoted string that is valid in both TOML and YAML (JSON's escapes)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def init_project(folder: Path, settings: ProjectSettings, today: dt.date) -> list[Path]:
