@@ -9,11 +9,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from lingopress.config import load_config
-from lingopress.issue import Issue, issue_files, read_issue
+from lingopress.issue import Issue, read_issues
 from tests.conftest import REPO
 
 CONFIG = load_config(REPO)
-ISSUES = [read_issue(path, path.relative_to(REPO)) for path in issue_files(CONFIG.paths.issues)]
+ISSUES = read_issues(CONFIG.paths)
 SECTIONS = (
     "# 1. Featured Paper/News",
     "# 2. Machine Learning Use Case",

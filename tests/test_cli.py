@@ -136,7 +136,7 @@ def test_internal_errors_are_one_line_unless_verbose(
     def explode(*args: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("lingopress.cli.read_issue", explode)
+    monkeypatch.setattr("lingopress.cli.read_issues", explode)
     result = invoke(["run"], cwd=project)
     assert_one_line_error(result, "internal error: ZeroDivisionError: boom")
     verbose = invoke(["-v", "run"], cwd=project)

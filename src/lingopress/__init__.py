@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lingopress.errors import LingopressError as LingopressError
     from lingopress.issue import Issue as Issue
     from lingopress.issue import read_issue as read_issue
+    from lingopress.issue import read_issues as read_issues
     from lingopress.languages import Language as Language
     from lingopress.languages import parse_language as parse_language
 
@@ -31,6 +32,7 @@ _API = {
     "read_config": "lingopress.config",
     "Issue": "lingopress.issue",
     "read_issue": "lingopress.issue",
+    "read_issues": "lingopress.issue",
     "Language": "lingopress.languages",
     "parse_language": "lingopress.languages",
     "LingopressError": "lingopress.errors",

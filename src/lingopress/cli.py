@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,8 +20,8 @@ import click
 from lingopress import __version__
 from lingopress.config import ENGINES, Config, load_config, normalise_base_url
 from lingopress.errors import LingopressError, NotImplementedYetError
-from lingopress.issue import Issue, check_slug, issue_files, read_issue
-from lingopress.languages import Language, LanguageCodeError, parse_language
+from lingopress.issue import check_slug, read_issues
+from lingopress.languages import LanguageCodeError, parse_language
 from lingopress.scaffold import ProjectSettings, init_project
 
 _PASSTHROUGH = (click.ClickException, click.exceptions.Exit, click.Abort)
@@ -55,7 +55,6 @@ class Session:
 
     project: Path | None
     verbosity: int = 0
-    issues_read: list[Issue] = field(default_factory=list)
 
     @cached_property
     def config(self) -> Config:
@@ -80,8 +79,6 @@ class LanguageTag(click.ParamType[str]):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         """Check the tag's form; whether it is configured is checked by the command."""
-        if isinstance(value, Language):
-            return value.tag
         try:
             return parse_language(str(value)).tag
         except LanguageCodeError as error:
@@ -324,9 +321,7 @@ PIPELINE_STAGES = ("extract", "update", "translate", "check", "build")
 def run(session: Session) -> None:
     """Run the whole pipeline: extract, update, translate, check, build (incremental)."""
     config = session.config
-    issues = [
-        read_issue(path, config.paths.relative(path)) for path in issue_files(config.paths.issues)
-    ]
+    issues = read_issues(config.paths)
     languages = ", ".join(f"{s.tag} ({s.publish}, engine {s.engine})" for s in config.languages)
     session.say(f"project: {config.site.title} ({config.paths.relative(config.file)})")
     session.say(f"issues: {len(issues)} read from {config.paths.relative(config.paths.issues)}/")

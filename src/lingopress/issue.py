@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from lingopress.config import Paths
 from lingopress.errors import IssueError
 
 ISSUE_SUFFIX = ".md"
@@ -93,6 +94,11 @@ def check_slug(slug: str, shown: Path | str) -> str:
 def issue_files(folder: Path) -> list[Path]:
     """The issue files of a folder, sorted by name (subfolders such as img/ are ignored)."""
     return sorted(p for p in folder.glob(f"*{ISSUE_SUFFIX}") if p.is_file())
+
+
+def read_issues(paths: Paths) -> list[Issue]:
+    """Read every issue of a project, in file-name order; the first bad one raises."""
+    return [read_issue(path, paths.relative(path)) for path in issue_files(paths.issues)]
 
 
 def read_issue(path: Path, shown: Path | str) -> Issue:
