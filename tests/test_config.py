@@ -80,6 +80,10 @@ def test_two_configs_in_one_folder(project: Path, invoke: Invoke) -> None:
 def test_project_option_must_hold_a_config(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke(["--project", str(tmp_path), "run"])
     assert_one_line_error(result, f"{tmp_path}: --project: no lingopress.toml")
+    missing = tmp_path / "missing"
+    assert_one_line_error(
+        invoke(["--project", str(missing), "run"]), f"{missing}: --project: no such"
+    )
 
 
 # (what to change in MINIMAL_CONFIG, expected "line: message" after "lingopress.toml:")

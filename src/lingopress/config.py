@@ -222,7 +222,8 @@ def load_config(project: Path | None = None, cwd: Path | None = None) -> Config:
     """
     if project is not None:
         if not project.is_dir():
-            raise ConfigError("--project: not a folder", project)
+            problem = "not a folder" if project.exists() else "no such folder"
+            raise ConfigError(f"--project: {problem}", project)
         file = config_in(project)
         if file is None:
             raise ConfigError(
