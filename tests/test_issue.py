@@ -57,6 +57,17 @@ def test_crlf_bom_and_string_date(tmp_path: Path) -> None:
     assert issue.front_matter.body_line == 5
 
 
+def test_only_newlines_end_lines(tmp_path: Path) -> None:
+    text = "---\ntitle: a\u2028b\nnumber: x\n---\n"
+    with pytest.raises(IssueError) as error:
+        read_issue(write(tmp_path / "odd.md", text), "odd.md")
+    assert error.value.line == 3
+    text = "---\ntitle: a\u2028b\nsummary: \x0c\n---\n"
+    with pytest.raises(IssueError, match="character U\\+000C is not allowed") as error:
+        read_issue(write(tmp_path / "odd.md", text), "odd.md")
+    assert error.value.line == 3
+
+
 def test_empty_front_matter(tmp_path: Path) -> None:
     issue = read_issue(write(tmp_path / "empty.md", "---\n---\nBody\n"), "empty.md")
     assert issue.meta == {}
@@ -90,7 +101,8 @@ BAD: dict[str, tuple[str | bytes, str]] = {
     ),
     "nul byte": (b"---\ntitle: x\n---\n\nab\0cd\n", "5: contains a NUL byte"),
     "invalid utf-8": (b"# Title\n\nline two\ncaf\xe9\n", "4: not valid UTF-8 (byte 0xe9)"),
-    "yaml alias bomb guard": ("---\na: &x [1]\nb: *y\n---\n", "3: invalid front matter"),
+    "unknown yaml alias": ("---\na: &x [1]\nb: *y\n---\n", "3: invalid front matter"),
+    "control character": ("---\ntitle: x\nsummary: a\x07b\n---\n", "3: invalid front matter"),
 }
 
 

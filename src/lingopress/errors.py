@@ -14,10 +14,12 @@ class LingopressError(Exception):
     """A user-facing error about a file (and line) of the project.
 
     ``path`` is shown as given (callers pass it relative to the project root, so the
-    message matches what the user sees in their editor); ``line`` is 1-based.
+    message matches what the user sees in their editor); ``line`` is 1-based. The
+    message is folded onto one line, whatever a library underneath produced.
     """
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        message = " ".join(part.strip() for part in message.splitlines() if part.strip())
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None

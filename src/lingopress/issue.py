@@ -29,6 +29,7 @@ _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _FENCE = re.compile(r"^---[ \t]*\r?$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
 _TEXT_KEYS = ("title", "summary")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _line_at(data: bytes, offset: int) -> int:
 
 def read_front_matter(text: str, shown: Path | str) -> FrontMatter:
     """Split off and validate the YAML front matter at the top of ``text``."""
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)  # "\n" ends a line, as editors and error messages count
     if not lines or not _FENCE.match(lines[0].removeprefix("\ufeff")):
         return FrontMatter()
     for index in range(1, len(lines)):
@@ -168,8 +169,13 @@ def _parse_yaml(yaml_text: str, shown: Path | str) -> dict[str, Any]:
         meta = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 2 if mark is not None else 1
+        line = _yaml_line(yaml_text, mark.index) if mark is not None else 1
         raise IssueError(f"invalid front matter: {error.problem or error}", shown, line) from None
+    except yaml.reader.ReaderError as error:
+        line = _yaml_line(yaml_text, error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"invalid front matter: character U+{code:04X} is not allowed in YAML"
+        raise IssueError(message, shown, line) from None
     except yaml.YAMLError as error:
         raise IssueError(f"invalid front matter: {error}", shown, 1) from None
     except RecursionError:
@@ -179,6 +185,11 @@ def _parse_yaml(yaml_text: str, shown: Path | str) -> dict[str, Any]:
     if not isinstance(meta, dict) or not all(isinstance(key, str) for key in meta):
         raise IssueError("front matter must be a mapping of names to values", shown, 2)
     return meta
+
+
+def _yaml_line(yaml_text: str, index: int) -> int:
+    """The file line of a character index into the front matter (which starts at line 2)."""
+    return yaml_text.count("\n", 0, index) + 2
 
 
 def _check_meta(meta: dict[str, Any], yaml_text: str, shown: Path | str) -> None:
