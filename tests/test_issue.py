@@ -62,6 +62,10 @@ def test_only_newlines_end_lines(tmp_path: Path) -> None:
     with pytest.raises(IssueError) as error:
         read_issue(write(tmp_path / "odd.md", text), "odd.md")
     assert error.value.line == 3
+    text = '---\nsummary: "a\u2028b"\ndate: nope\n---\n'
+    with pytest.raises(IssueError, match="'date': expected a date") as error:
+        read_issue(write(tmp_path / "odd.md", text), "odd.md")
+    assert error.value.line == 3
     text = "---\ntitle: a\u2028b\nsummary: \x0c\n---\n"
     with pytest.raises(IssueError, match="character U\\+000C is not allowed") as error:
         read_issue(write(tmp_path / "odd.md", text), "odd.md")

@@ -30,6 +30,7 @@ _FENCE = re.compile(r"^---[ \t]*\r?$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
 _TEXT_KEYS = ("title", "summary")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_YAML_FIRST_LINE = 2  # the file line of the front matter's first YAML line
 
 
 @dataclass(frozen=True)
@@ -183,13 +184,15 @@ def _parse_yaml(yaml_text: str, shown: Path | str) -> dict[str, Any]:
     if meta is None:
         return {}
     if not isinstance(meta, dict) or not all(isinstance(key, str) for key in meta):
-        raise IssueError("front matter must be a mapping of names to values", shown, 2)
+        raise IssueError(
+            "front matter must be a mapping of names to values", shown, _YAML_FIRST_LINE
+        )
     return meta
 
 
 def _yaml_line(yaml_text: str, index: int) -> int:
-    """The file line of a character index into the front matter (which starts at line 2)."""
-    return yaml_text.count("\n", 0, index) + 2
+    """The file line of a character index into the front matter."""
+    return yaml_text.count("\n", 0, index) + _YAML_FIRST_LINE
 
 
 def _check_meta(meta: dict[str, Any], yaml_text: str, shown: Path | str) -> None:
@@ -224,9 +227,9 @@ def _as_date(value: object, fail: Any) -> dt.date:
 
 
 def _meta_line(yaml_text: str, key: str) -> int:
-    """The file line of a top-level front-matter key (front matter starts at line 2)."""
+    """The file line of a top-level front-matter key (lines end at newlines only)."""
     pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
-    for number, line in enumerate(yaml_text.splitlines(), start=2):
+    for number, line in enumerate(yaml_text.split("\n"), start=_YAML_FIRST_LINE):
         if pattern.match(line):
             return number
-    return 2
+    return _YAML_FIRST_LINE
