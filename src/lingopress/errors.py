@@ -26,9 +26,9 @@ class LingopressError(Exception):
         self.line = line
 
     def location(self) -> str:
-        """Return ``path:line``, ``path`` or an empty string."""
+        """Return ``path:line``, ``path``, ``line N`` or an empty string."""
         if self.path is None:
-            return ""
+            return f"line {self.line}" if self.line is not None else ""
         where = self.path.as_posix()
         return f"{where}:{self.line}" if self.line is not None else where
 
@@ -43,6 +43,10 @@ class ConfigError(LingopressError):
 
 class IssueError(LingopressError):
     """A source issue cannot be read (encoding, front matter, name)."""
+
+
+class SegmentError(LingopressError):
+    """Markdown that cannot be segmented safely (a NUL character, runaway nesting)."""
 
 
 class NotImplementedYetError(LingopressError):
