@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lingopress.errors import IssueError
+from lingopress.errors import IssueError, LingopressError
 from lingopress.issue import issue_files, read_issue
 from tests.conftest import Invoke, assert_one_line_error, tree_snapshot, write
 
@@ -107,6 +107,15 @@ BAD: dict[str, tuple[str | bytes, str]] = {
     "invalid utf-8": (b"# Title\n\nline two\ncaf\xe9\n", "4: not valid UTF-8 (byte 0xe9)"),
     "unknown yaml alias": ("---\na: &x [1]\nb: *y\n---\n", "3: invalid front matter"),
     "control character": ("---\ntitle: x\nsummary: a\x07b\n---\n", "3: invalid front matter"),
+    "duplicate key": (
+        "---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n",
+        "4: invalid front matter",
+    ),
+    "quotes nested too deeply": ("---\ntitle: x\n---\n\nok\n\n" + "> " * 200 + "deep\n", "7: "),
+    "lists nested too deeply": (
+        "# T\n\n" + "".join("  " * i + "- item\n" for i in range(120)),
+        "52: block quotes and lists nested more than 50 levels deep",
+    ),
 }
 
 
@@ -114,8 +123,8 @@ BAD: dict[str, tuple[str | bytes, str]] = {
 def test_bad_issue_is_one_line_error(project: Path, invoke: Invoke, case: str) -> None:
     content, expected = BAD[case]
     write(project / "issues" / "bad.md", content)
-    with pytest.raises(IssueError):
-        read_issue(project / "issues" / "bad.md", "issues/bad.md")
+    with pytest.raises(LingopressError):
+        assert read_issue(project / "issues" / "bad.md", "issues/bad.md").sections
     before = tree_snapshot(project)
     result = invoke(["run"], cwd=project)
     assert_one_line_error(result, f"issues/bad.md:{expected}")

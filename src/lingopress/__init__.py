@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from lingopress.issue import read_issues as read_issues
     from lingopress.languages import Language as Language
     from lingopress.languages import parse_language as parse_language
+    from lingopress.reassembly import reassemble as reassemble
+    from lingopress.segments import Section as Section
+    from lingopress.segments import Segment as Segment
+    from lingopress.segments import segment as segment
+    from lingopress.segments import split_sections as split_sections
 
 __version__ = "0.1.0"
 
@@ -36,6 +41,11 @@ _API = {
     "Language": "lingopress.languages",
     "parse_language": "lingopress.languages",
     "LingopressError": "lingopress.errors",
+    "Segment": "lingopress.segments",
+    "Section": "lingopress.segments",
+    "segment": "lingopress.segments",
+    "split_sections": "lingopress.segments",
+    "reassemble": "lingopress.reassembly",
 }
 
 __all__ = ["__version__", *_API]

@@ -324,9 +324,16 @@ def run(session: Session) -> None:
     issues = read_issues(config.paths)
     languages = ", ".join(f"{s.tag} ({s.publish}, engine {s.engine})" for s in config.languages)
     session.say(f"project: {config.site.title} ({config.paths.relative(config.file)})")
-    session.say(f"issues: {len(issues)} read from {config.paths.relative(config.paths.issues)}/")
+    segments = sum(len(issue.segments) for issue in issues)
+    session.say(
+        f"issues: {len(issues)} read from {config.paths.relative(config.paths.issues)}/, "
+        f"{segments} segments"
+    )
     for issue in issues:
-        session.detail(f"  {issue.slug}: {issue.title}")
+        session.detail(
+            f"  {issue.slug}: {issue.title} "
+            f"({len(issue.sections)} sections, {len(issue.segments)} segments)"
+        )
     session.say(f"languages: {config.source.tag} -> {languages}")
     session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES)}")
 

@@ -3,7 +3,7 @@
 An issue is ``issues/<slug>.md``: optional YAML front matter (:mod:`lingopress.frontmatter`),
 then the Markdown body. The slug (the file name without ``.md``) names the issue in
 catalogs and URLs, so it is restricted to letters, digits, ``.``, ``-`` and ``_``.
-Its sections and segments come from :mod:`lingopress.segment`, computed once on first use.
+Its sections and segments come from :mod:`lingopress.segments`, computed once on first use.
 
 Every problem is an :class:`~lingopress.errors.IssueError` with the file and line:
 invalid UTF-8, a NUL byte, unclosed or invalid front matter, a value of the wrong type,
@@ -23,7 +23,7 @@ from typing import Any
 from lingopress.config import Paths
 from lingopress.errors import IssueError
 from lingopress.frontmatter import FrontMatter, read_front_matter
-from lingopress.segment import Section, Segment, segment_issue
+from lingopress.segments import Section, Segment, segment_issue
 
 ISSUE_SUFFIX = ".md"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

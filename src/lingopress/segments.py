@@ -25,7 +25,7 @@ Rules (the README repeats them for users):
 6. **Exact source.** A segment's ``pieces`` are ``(start, end)`` character offsets into
    the file, one per line, and ``text`` is exactly those pieces joined by ``\n``
    (front-matter values are the YAML scalar they decode from). Reassembly
-   (:mod:`lingopress.reassemble`) splices translations into these spans and keeps every
+   (:mod:`lingopress.reassembly`) splices translations into these spans and keeps every
    other character.
 
 The Markdown dialect is CommonMark with GFM tables and strikethrough

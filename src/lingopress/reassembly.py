@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lingopress.errors import SegmentError
 from lingopress.markdown import TRIM_CHARS, parse
-from lingopress.segment import FRONT_MATTER_KIND, Segment, segment
+from lingopress.segments import FRONT_MATTER_KIND, Segment, segment
 
 Translate = Callable[[Segment], "str | None"]
 _ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)])")
@@ -48,7 +48,7 @@ def reassemble(
 ) -> str:
     r"""Return ``text`` with each segment replaced by ``translate(segment)``.
 
-    ``source`` and ``front_matter`` are passed on to :func:`~lingopress.segment.segment`.
+    ``source`` and ``front_matter`` are passed on to :func:`~lingopress.segments.segment`.
 
     >>> reassemble("> A *quote*\n", lambda s: "Une *citation*\n\n# pas un titre")
     '> Une *citation*\n> \\# pas un titre\n'
