@@ -36,6 +36,7 @@ _ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)])")
 _CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _YAML_PRINTABLE = re.compile("[\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
 _TITLE_QUOTES = {'"': '"', "'": "'", "(": "()"}
 
 
@@ -218,7 +219,8 @@ def _escape_unescaped(line: str, chars: str) -> str:
 
 def _line_prefix(text: str, start: int) -> str:
     """What precedes ``start`` on its line: container markers and indentation."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    line_start = text.rfind("\r", line_start, start) + 1 or line_start
     return text[line_start:start]
 
 
@@ -238,7 +240,7 @@ def _continuation(prefix: str) -> str:
 
 def _line_ending(text: str, position: int) -> str:
     r"""The line ending the file uses after ``position`` (``\n`` at the end of the file)."""
-    match = re.compile(r"\r\n|\r|\n").search(text, position)
+    match = _LINE_ENDING.search(text, position)
     return match.group() if match else "\n"
 
 

@@ -287,7 +287,8 @@ def _without_task_box(src: str, pieces: list[_LinePiece]) -> list[_LinePiece]:
 def _row_cells(tokens: list[Token], index: int) -> list[Token]:
     """The inline tokens of the cells of the table row opened at ``tokens[index]``."""
     cells = []
-    for token in tokens[index + 1 :]:
+    for position in range(index + 1, len(tokens)):
+        token = tokens[position]
         if token.type == "tr_close":
             break
         if token.type == "inline":
