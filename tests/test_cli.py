@@ -38,12 +38,9 @@ CONTRACT: dict[tuple[str, ...], tuple[str, ...]] = {
 
 # Verbs that later issues implement, with arguments that satisfy their usage.
 NOT_YET: dict[str, list[str]] = {
-    "extract": ["extract"],
-    "update": ["update"],
     "translate": ["translate"],
     "mt": ["mt", "--to", "es"],
     "check": ["check"],
-    "status": ["status"],
     "review": ["review", "--out", "review"],
     "export": ["export", "--lang", "es", "--out", "out"],
     "build": ["build"],

@@ -9,6 +9,7 @@ turned into one line ``Error: path:line: message`` and exit status 1 in one plac
 from __future__ import annotations
 
 import datetime as dt
+import json
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,11 +19,15 @@ from typing import Any, NoReturn
 import click
 
 from lingopress import __version__
-from lingopress.config import ENGINES, Config, load_config, normalise_base_url
+from lingopress.catalog import Written
+from lingopress.config import ENGINES, Config, LanguageSettings, load_config, normalise_base_url
 from lingopress.errors import LingopressError, NotImplementedYetError
+from lingopress.extraction import extract_templates
 from lingopress.issue import check_slug, read_issues
 from lingopress.languages import LanguageCodeError, parse_language
+from lingopress.progress import project_progress, status_lines, status_report
 from lingopress.scaffold import ProjectSettings, init_project
+from lingopress.update import update_catalogs
 
 _PASSTHROUGH = (click.ClickException, click.exceptions.Exit, click.Abort)
 
@@ -213,16 +218,69 @@ def init(
 
 
 @cli.command()
-def extract() -> None:
+@click.pass_obj
+def extract(session: Session) -> None:
     """Extract issues and templates into locales/templates/*.pot."""
-    not_implemented("extract")
+    extract_stage(session)
+
+
+def extract_stage(session: Session) -> None:
+    """Write the templates of every issue and of the site, and say what changed."""
+    config = session.config
+    written, removed = extract_templates(config, read_issues(config.paths))
+    report_written(session, written, "templates")
+    for path in removed:
+        session.say(f"removed {config.paths.relative(path)} (its issue is gone)")
 
 
 @cli.command()
 @lang_option
-def update(langs: tuple[str, ...]) -> None:
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if a catalog is not up to date (for CI).",
+)
+@click.pass_obj
+def update(session: Session, langs: tuple[str, ...], check_only: bool) -> None:
     """Create or update locales/<lang>/*.po from the .pot templates, keeping every translation."""
-    not_implemented("update")
+    update_stage(session, langs, check_only=check_only)
+
+
+def update_stage(session: Session, langs: tuple[str, ...], *, check_only: bool = False) -> None:
+    """Merge the templates into the catalogs of the chosen languages, and report."""
+    config = session.config
+    languages = selected_languages(config, langs)
+    written = update_catalogs(config, languages, dry_run=check_only)
+    if not check_only:
+        report_written(session, written, "catalogs")
+        return
+    stale = [result for result in written if result.changed]
+    for result in stale:
+        session.say(
+            f"would {'create' if result.created else 'update'} {config.paths.relative(result.path)}"
+        )
+    if stale:
+        raise LingopressError(f"{len(stale)} catalogs are not up to date: run 'lingopress update'")
+    session.say(f"catalogs: all {len(written)} up to date")
+
+
+def selected_languages(config: Config, langs: tuple[str, ...]) -> list[LanguageSettings]:
+    """The configured languages named by ``--lang``, or all of them."""
+    return [config.language(tag) for tag in langs] if langs else list(config.languages)
+
+
+def report_written(session: Session, written: list[Written], what: str) -> None:
+    """One line of totals, and with ``-v`` one line per file that changed."""
+    changed = [result for result in written if result.changed]
+    created = sum(result.created for result in changed)
+    for result in changed:
+        verb = "created" if result.created else "updated"
+        session.detail(f"  {verb} {session.config.paths.relative(result.path)}")
+    session.say(
+        f"{what}: {len(written)} in all, {created} created, {len(changed) - created} updated, "
+        f"{len(written) - len(changed)} unchanged"
+    )
 
 
 @cli.command()
@@ -275,9 +333,17 @@ def check(
 @lang_option
 @click.option("--by-section", is_flag=True, help="Break the counts down by section.")
 @format_option
-def status(langs: tuple[str, ...], by_section: bool, output_format: str) -> None:
+@click.pass_obj
+def status(session: Session, langs: tuple[str, ...], by_section: bool, output_format: str) -> None:
     """Show how much of each issue is reviewed, fuzzy or untranslated."""
-    not_implemented("status")
+    config = session.config
+    tags = [settings.tag for settings in selected_languages(config, langs)]
+    results = project_progress(config, tags)
+    if output_format == "json":
+        click.echo(json.dumps(status_report(results, by_section), ensure_ascii=False, indent=2))
+    else:
+        for line in status_lines(results, by_section):
+            click.echo(line)
 
 
 @cli.command()
@@ -335,7 +401,9 @@ def run(session: Session) -> None:
             f"({len(issue.sections)} sections, {len(issue.segments)} segments)"
         )
     session.say(f"languages: {config.source.tag} -> {languages}")
-    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES)}")
+    extract_stage(session)
+    update_stage(session, ())
+    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES[2:])}")
 
 
 @cli.command()

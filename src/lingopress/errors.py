@@ -45,6 +45,10 @@ class IssueError(LingopressError):
     """A source issue cannot be read (encoding, front matter, name)."""
 
 
+class CatalogError(LingopressError):
+    """A ``.po`` or ``.pot`` file cannot be read (syntax, charset, duplicates, header)."""
+
+
 class SegmentError(LingopressError):
     """Markdown that cannot be segmented safely (a NUL character, runaway nesting)."""
 

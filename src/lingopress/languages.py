@@ -81,6 +81,11 @@ class Language:
         """The ``Plural-Forms`` header value for catalogs of this language."""
         return str(get_plural(self.locale).plural_forms)
 
+    @property
+    def plural_count(self) -> int:
+        """How many plural forms the language has (``nplurals``)."""
+        return int(get_plural(self.locale).num_plurals)
+
     def __str__(self) -> str:
         return self.tag
 
