@@ -153,3 +153,20 @@ def test_entry_points(command: list[str], tmp_path: Path) -> None:
     failed = subprocess.run([*command, "run"], capture_output=True, text=True, cwd=tmp_path)
     assert failed.returncode == 1
     assert failed.stderr.startswith("Error: ") and failed.stderr.count("\n") == 1
+
+
+def test_a_closed_pipe_stops_quietly(project: Path) -> None:
+    lingopress = Path(sys.executable).parent / "lingopress"
+    subprocess.run([str(lingopress), "extract"], cwd=project, check=True, capture_output=True)
+    many = "".join(f"# Part {n}\n\nText {n}.\n\n" for n in range(3000))
+    (project / "issues" / "first.md").write_text(many, encoding="utf-8")
+    subprocess.run([str(lingopress), "extract"], cwd=project, check=True, capture_output=True)
+    result = subprocess.run(
+        f"'{lingopress}' status --by-section | head -1",
+        shell=True,
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.startswith("es  first")
+    assert result.stderr == ""

@@ -105,8 +105,19 @@ BAD: dict[str, tuple[str | bytes, str]] = {
     ),
     "nul byte": (b"---\ntitle: x\n---\n\nab\0cd\n", "5: contains a NUL byte"),
     "invalid utf-8": (b"# Title\n\nline two\ncaf\xe9\n", "4: not valid UTF-8 (byte 0xe9)"),
+    "control character in the body": (
+        b"# Title\n\nend of \x04transmission\n",
+        "3: contains the control character U+0004",
+    ),
     "unknown yaml alias": ("---\na: &x [1]\nb: *y\n---\n", "3: invalid front matter"),
-    "control character": ("---\ntitle: x\nsummary: a\x07b\n---\n", "3: invalid front matter"),
+    "escaped control character": (
+        '---\ntitle: "a\\x04b"\n---\n',
+        "2: front matter 'title': contains the control character U+0004",
+    ),
+    "control character in front matter": (
+        "---\ntitle: x\nsummary: a\x07b\n---\n",
+        "3: contains the control character U+0007",
+    ),
     "duplicate key": (
         "---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\n",
         "4: invalid front matter",

@@ -88,7 +88,7 @@ def kinds(items: list[Segment]) -> list[tuple[str, str]]:
 def test_segments_of_a_document() -> None:
     assert kinds(segment(DOC)) == [
         ("front_matter:title", 'Week 3: "quoted"'),
-        ("front_matter:summary", "Folded summary on two lines.\n"),
+        ("front_matter:summary", "Folded summary on two lines."),
         ("paragraph", "Intro paragraph with **bold**\nand a second line."),
         ("heading", "1. Papers"),
         ("heading", "Clustering for *self-supervised* learning"),

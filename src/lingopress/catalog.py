@@ -36,11 +36,13 @@ _ESCAPES |= {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 _ESCAPED = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _CHUNK = re.compile(r"[^\n]*\n|[^\n]+")
 _STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD = re.compile(r"msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?")
 _KEYWORD_LINE = re.compile(
     rf"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]*({_STRING})[ \t]*"
 )
 _STRING_LINE = re.compile(rf"({_STRING})[ \t]*")
 _CHARSET = re.compile(r"charset=([^\s;]+)", re.IGNORECASE)
+_BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")
 _SPLITLINES_ONLY = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _STAND_IN = {ord(char): 0xF0000 + index for index, char in enumerate(_SPLITLINES_ONLY)}
 _PUT_BACK = {stand_in: original for original, stand_in in _STAND_IN.items()}
@@ -85,6 +87,7 @@ def _polib_parse(text: str) -> polib.POFile:
     ``U+2028`` and the like; GNU gettext writes those inside strings, unescaped. They
     stand in as private-use characters while polib reads, then are put back.
     """
+    text = _BELL_ESCAPE.sub(lambda match: match.group(1) + "\a", text)  # polib lacks \a
     if not any(char in text for char in _SPLITLINES_ONLY):
         return polib.pofile(text, wrapwidth=0, encoding="utf-8")
     catalog = polib.pofile(text.translate(_STAND_IN), wrapwidth=0, encoding="utf-8")
@@ -163,14 +166,12 @@ def _check_order(previous: str, keyword: str, shown: Path | str | None, line: in
 def _syntax_problem(line: str) -> str:
     """Say what is wrong with a line that is neither a comment nor valid PO syntax."""
     stripped = line.strip()
-    if stripped.count('"') % 2 == 1 or (
-        stripped.startswith(("msg", '"')) and not stripped.endswith('"')
-    ):
-        return "PO syntax: unterminated string (a missing closing quote?)"
-    word = stripped.split()[0] if stripped.split() else stripped
-    if not stripped.startswith('"') and not word.startswith("msg"):
+    word = re.split(r'[\s"]', stripped, maxsplit=1)[0]
+    if word and not _KEYWORD.fullmatch(word):
         return f"PO syntax: unknown keyword {word!r} (comments start with '#')"
-    return f"PO syntax: cannot read {stripped[:40]!r}"
+    if stripped.count('"') - stripped.count('\\"') < 2 or not stripped.endswith('"'):
+        return "PO syntax: unterminated string (a missing closing quote?)"
+    return f"PO syntax: cannot read {stripped[:40]!r} (a quote inside a string needs a backslash)"
 
 
 def _check_duplicates(keys: list[tuple[int, str, bool]], shown: Path | str | None) -> None:
@@ -210,10 +211,19 @@ def _line_of(text: str, start: str) -> int:
 def format_catalog(catalog: polib.POFile) -> str:
     """The catalog in canonical form: the output of ``msgcat --no-wrap`` for it."""
     blocks = [_header_lines(catalog)] if catalog.metadata or catalog.header else []
+    return "\n".join("\n".join(block) + "\n" for block in blocks + _entry_blocks(catalog))
+
+
+def format_entries(catalog: polib.POFile) -> str:
+    """The messages of a catalog in canonical form, without its header."""
+    return "\n".join("\n".join(block) + "\n" for block in _entry_blocks(catalog))
+
+
+def _entry_blocks(catalog: polib.POFile) -> list[list[str]]:
+    """The lines of each message: active ones first, then obsolete ones."""
     entries = [entry for entry in catalog if not entry.obsolete]
     entries += [entry for entry in catalog if entry.obsolete]
-    blocks += [_entry_lines(entry) for entry in entries]
-    return "\n".join("\n".join(block) + "\n" for block in blocks)
+    return [_entry_lines(entry) for entry in entries]
 
 
 @dataclass(frozen=True)

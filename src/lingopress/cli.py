@@ -8,8 +8,12 @@ turned into one line ``Error: path:line: message`` and exit status 1 in one plac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
+import os
+import sys
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,6 +47,9 @@ class LingopressGroup(click.Group):
             raise
         except LingopressError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            _silence_stdout()  # the reader left (``| head``): stop quietly, as Unix tools do
+            raise click.exceptions.Exit(141) from None
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             raise click.ClickException(f"{where}{error.strerror or error}") from None
@@ -52,6 +59,12 @@ class LingopressGroup(click.Group):
             raise click.ClickException(
                 f"internal error: {type(error).__name__}: {error} (run with -v for the traceback)"
             ) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that exiting does not fail on the closed pipe."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @dataclass

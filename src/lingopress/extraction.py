@@ -36,7 +36,7 @@ SITE_TEMPLATE = "site"
 
 DEFAULT_TEMPLATES = f"{SKELETON}/templates"
 _TEMPLATE_SUFFIXES = (".html", ".xml")
-_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
 _BUILTIN_PREFIX = "<lingopress>/templates"
 
 

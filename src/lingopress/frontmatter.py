@@ -25,6 +25,7 @@ TRANSLATABLE_KEYS = ("title", "summary")
 _FENCE = re.compile(r"^---[ \t]*\r?$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 _YAML_FIRST_LINE = 2  # the file line of the front matter's first YAML line
 
 
@@ -141,6 +142,9 @@ def _check_meta(meta: dict[str, Any], yaml_text: str, shown: Path | str | None) 
     for key in TRANSLATABLE_KEYS:
         if key in meta and not isinstance(meta[key], str):
             raise fail(key, "expected text")
+        control = _CONTROL.search(meta.get(key, ""))
+        if control:
+            raise fail(key, f"contains the control character U+{ord(control.group()):04X}")
     if "number" in meta and (
         isinstance(meta["number"], bool) or not isinstance(meta["number"], int)
     ):
@@ -176,7 +180,8 @@ def translatable_fields(text: str, front_matter: FrontMatter) -> list[Field]:
     """The text values of :data:`TRANSLATABLE_KEYS` and where they are written.
 
     The span of a value is its YAML scalar as written (quotes included), so that a
-    translation can replace it with a quoted scalar of its own.
+    translation can replace it with a quoted scalar of its own. The value is given
+    without surrounding whitespace (a block scalar's final newline is not text).
     """
     if not front_matter.meta:
         return []
@@ -192,5 +197,5 @@ def translatable_fields(text: str, front_matter: FrontMatter) -> list[Field]:
         end = len(yaml_text[: value_node.end_mark.index].rstrip())
         offset = front_matter.yaml_start
         line = value_node.start_mark.line + _YAML_FIRST_LINE
-        fields.append(Field(key, value, offset + start, offset + end, line))
+        fields.append(Field(key, value.strip(), offset + start, offset + end, line))
     return fields

@@ -27,6 +27,7 @@ from lingopress.segments import Section, Segment, segment_issue
 
 ISSUE_SUFFIX = ".md"
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CONTROL = re.compile("[\x01-\x08\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,25 @@ def read_issue(path: Path, shown: Path | str) -> Issue:
 
 
 def decode_issue(data: bytes, shown: Path | str) -> str:
-    """Decode issue bytes as UTF-8, rejecting NUL bytes and invalid sequences."""
+    """Decode issue bytes as UTF-8, rejecting NUL bytes, invalid sequences and controls.
+
+    Control characters other than tab, line endings and form feeds have no place in
+    Markdown, and gettext catalogs cannot carry some of them (U+0004 separates contexts).
+    """
     nul = data.find(b"\0")
     if nul >= 0:
         raise IssueError("contains a NUL byte (is this a binary file?)", shown, _line_at(data, nul))
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = _line_at(data, error.start)
         raise IssueError(f"not valid UTF-8 (byte 0x{data[error.start]:02x})", shown, line) from None
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        code = ord(control.group())
+        raise IssueError(f"contains the control character U+{code:04X}", shown, line)
+    return text
 
 
 def _line_at(data: bytes, offset: int) -> int:

@@ -24,7 +24,8 @@ Rules (the README repeats them for users):
    URL, and blocks that are only images (their alt and title text are segments).
 6. **Exact source.** A segment's ``pieces`` are ``(start, end)`` character offsets into
    the file, one per line, and ``text`` is exactly those pieces joined by ``\n``
-   (front-matter values are the YAML scalar they decode from). Reassembly
+   (front-matter values are the YAML scalar they decode from, without surrounding
+   whitespace). Reassembly
    (:mod:`lingopress.reassembly`) splices translations into these spans and keeps every
    other character.
 

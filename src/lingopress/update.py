@@ -4,7 +4,7 @@
 language, creates or merges ``locales/<lang>/<name>.po`` (:mod:`lingopress.merging`).
 Every template and every existing catalog is read and checked before anything is
 written, so a broken file stops the stage with its line and no file changed. A
-catalog whose content does not change is not rewritten; when it changes, its
+catalog whose content does not change is not rewritten; when its messages change, its
 ``PO-Revision-Date`` becomes the current time (or ``SOURCE_DATE_EPOCH``, for
 reproducible runs). The header is section 7 of the design notes: ``Language`` in
 gettext form, ``Plural-Forms`` from Babel, UTF-8, ``X-Generator``; fields a
@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 
 from lingopress import __version__
-from lingopress.catalog import Written, format_catalog, read_catalog, write_catalog
+from lingopress.catalog import Written, format_entries, read_catalog, write_catalog
 from lingopress.config import Config, LanguageSettings
 from lingopress.errors import CatalogError
 from lingopress.extraction import SITE_TEMPLATE
@@ -98,7 +98,7 @@ def updated_catalog(
     catalog.metadata = catalog_metadata(
         config, settings, previous, previous.get("PO-Revision-Date", "")
     )
-    if old is None or format_catalog(catalog) != format_catalog(old):
+    if old is None or format_entries(catalog) != format_entries(old):
         catalog.metadata["PO-Revision-Date"] = revision_date()
     return catalog
 
