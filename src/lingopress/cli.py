@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,12 +26,14 @@ import click
 from lingopress import __version__
 from lingopress.catalog import Written
 from lingopress.config import ENGINES, Config, LanguageSettings, load_config, normalise_base_url
-from lingopress.errors import LingopressError, NotImplementedYetError
+from lingopress.engines import EngineOptions, choose_engine
+from lingopress.errors import ConfigError, LingopressError, NotImplementedYetError
 from lingopress.extraction import extract_templates
 from lingopress.issue import check_slug, read_issues
 from lingopress.languages import LanguageCodeError, parse_language
 from lingopress.progress import project_progress, status_lines, status_report
 from lingopress.scaffold import ProjectSettings, init_project
+from lingopress.translation import LanguageReport, Progress, machine_translate, translate_catalogs
 from lingopress.update import update_catalogs
 
 _PASSTHROUGH = (click.ClickException, click.exceptions.Exit, click.Abort)
@@ -302,9 +305,8 @@ def report_written(session: Session, written: list[Written], what: str) -> None:
 @click.option(
     "--engine",
     type=ENGINE_CHOICE,
-    default="auto",
-    show_default=True,
-    help="The MT engine (auto: an installed Argos package, else Apertium).",
+    help="The MT engine (default: each language's engine in the config; "
+    "auto: an installed Argos package, else Apertium).",
 )
 @click.option(
     "--device",
@@ -313,21 +315,123 @@ def report_written(session: Session, written: list[Written], what: str) -> None:
     show_default=True,
     help="Where Argos models run.",
 )
-def translate(langs: tuple[str, ...], issues: tuple[str, ...], engine: str, device: str) -> None:
+@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option(
+    "--retranslate-fuzzy",
+    is_flag=True,
+    help="Also replace machine-translated fuzzy entries (never reviewed or outdated ones).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be translated; call no engine.")
+@click.pass_obj
+def translate(
+    session: Session,
+    langs: tuple[str, ...],
+    issues: tuple[str, ...],
+    engine: str | None,
+    device: str,
+    beam_size: int,
+    retranslate_fuzzy: bool,
+    dry_run: bool,
+) -> None:
     """Machine-translate untranslated entries into fuzzy entries with provenance."""
-    not_implemented("translate")
+    options = EngineOptions(device=device, beam_size=beam_size)
+    translate_stage(session, langs, issues, engine, options, retranslate_fuzzy, dry_run)
+
+
+def translate_stage(
+    session: Session,
+    langs: tuple[str, ...],
+    issues: tuple[str, ...] = (),
+    engine: str | None = None,
+    options: EngineOptions | None = None,
+    retranslate_fuzzy: bool = False,
+    dry_run: bool = False,
+) -> None:
+    """Run the translate stage with a progress bar on a terminal, then summarise."""
+    config = session.config
+    languages = selected_languages(config, langs)
+    with _progress_bar(session, "translating") as advance:
+        reports = translate_catalogs(
+            config,
+            languages,
+            issues=issues,
+            engine_choice=engine,
+            options=options,
+            retranslate_fuzzy=retranslate_fuzzy,
+            dry_run=dry_run,
+            progress=advance,
+        )
+    for report in reports:
+        session.say(_translation_summary(report, dry_run))
+
+
+def _translation_summary(report: LanguageReport, dry_run: bool) -> str:
+    """One line per language: what was (or would be) translated, and how fast."""
+    if not report.segments:
+        return f"{report.tag}: nothing to translate"
+    if report.skipped:
+        return f"{report.tag}: {report.segments} segments left untranslated: {report.skipped}"
+    if dry_run:
+        return f"{report.tag}: would translate {report.segments} segments with {report.engine}"
+    failed = f", {report.failed} left untranslated (see their comments)" if report.failed else ""
+    return (
+        f"{report.tag}: {report.segments} segments, {report.sentences} sentences in "
+        f"{report.catalogs} catalogs with {report.engine}: {report.seconds:.1f} s, "
+        f"{report.rate:.1f} sentences/s{failed}"
+    )
+
+
+@contextlib.contextmanager
+def _progress_bar(session: Session, label: str) -> Iterator[Progress]:
+    """A progress callback that draws a bar on a terminal and stays silent in pipes."""
+    if session.verbosity < 0 or not sys.stdout.isatty():
+        yield lambda tag, done: None
+        return
+    with click.progressbar(length=0, label=label, show_pos=True) as bar:
+
+        def advance(tag: str, done: int) -> None:
+            bar.label = f"{label} {tag}"
+            bar.update(done)
+
+        yield advance
 
 
 @cli.command()
 @click.option("--to", "target", type=LANG, required=True, help="Target language.")
-@click.option("--from", "source", type=LANG, help="Source language (default: the project's).")
+@click.option(
+    "--from", "source", type=LANG, help="Source language (default: the project's, or en)."
+)
 @click.option(
     "--engine", type=ENGINE_CHOICE, default="auto", show_default=True, help="The MT engine."
 )
 @click.option("--no-glossary", is_flag=True, help="Translate without the glossaries.")
-def mt(target: str, source: str | None, engine: str, no_glossary: bool) -> None:
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True)
+@click.pass_obj
+def mt(
+    session: Session,
+    target: str,
+    source: str | None,
+    engine: str,
+    no_glossary: bool,
+    device: str,
+) -> None:
     """Translate stdin (one segment a line) to stdout, with masking and glossaries."""
-    not_implemented("mt")
+    if source is None:
+        try:
+            source = session.config.source.tag
+        except ConfigError:
+            source = "en"
+    chosen = choose_engine(
+        engine, parse_language(source), parse_language(target), EngineOptions(device=device)
+    )
+    lines = sys.stdin.read().splitlines()
+    outcomes = machine_translate(lines, chosen, target)
+    failed = 0
+    for line, outcome in zip(lines, outcomes, strict=True):
+        click.echo(outcome.translation if outcome.translation is not None else line)
+        failed += outcome.translation is None
+    if failed:
+        click.echo(f"{failed} lines kept untranslated: the engine lost a protected span", err=True)
 
 
 @cli.command()
@@ -416,7 +520,8 @@ def run(session: Session) -> None:
     session.say(f"languages: {config.source.tag} -> {languages}")
     extract_stage(session)
     update_stage(session, ())
-    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES[2:])}")
+    translate_stage(session, ())
+    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES[3:])}")
 
 
 @cli.command()

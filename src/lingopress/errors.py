@@ -49,6 +49,14 @@ class CatalogError(LingopressError):
     """A ``.po`` or ``.pot`` file cannot be read (syntax, charset, duplicates, header)."""
 
 
+class ModelError(LingopressError):
+    """A translation package cannot be found, validated, installed or fetched."""
+
+
+class EngineError(LingopressError):
+    """A translation engine is missing or failed."""
+
+
 class SegmentError(LingopressError):
     """Markdown that cannot be segmented safely (a NUL character, runaway nesting)."""
 

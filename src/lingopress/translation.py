@@ -1,0 +1,280 @@
+"""Machine translation of segments and catalogs: masking, batching, verification.
+
+A segment becomes *units* (its lines, where a hard break separates them; soft line
+breaks become spaces), each unit is masked (:mod:`lingopress.masking`) and cut into
+sentences (:mod:`lingopress.sentences`), and all sentences of a batch go to the engine
+in one call. Each translated sentence must keep exactly the placeholders of its
+source; if it does not, the engine's other hypotheses are tried, then the pieces
+between placeholders are translated on their own and put back around them. A text
+that still cannot be verified is left untranslated, with a comment saying why:
+nothing that lost a URL, a code span or a link is ever written.
+
+:func:`translate_catalogs` is the ``translate`` stage: for each language, the
+untranslated entries of each catalog (and, on request, its machine-translated fuzzy
+ones) are translated and written as fuzzy with ``# MT: <engine> <model>``; each
+catalog is saved as soon as it is done, so an interrupted run keeps what it finished
+and the next run only does the rest. A catalog with nothing to do costs no engine call.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import polib
+
+from lingopress.catalog import read_catalog, write_catalog
+from lingopress.config import Config, LanguageSettings
+from lingopress.engines import Engine, EngineOptions, choose_engine
+from lingopress.errors import EngineError, LingopressError
+from lingopress.extraction import SITE_TEMPLATE
+from lingopress.masking import PLACEHOLDER, Masked, MaskError, mask, placeholders_only, unmask
+from lingopress.merging import TM_COMMENT, is_translated
+from lingopress.sentences import join_sentences, split_sentences
+
+MT_COMMENT = "MT: "
+FAILED_COMMENT = "MT failed: "
+ALTERNATIVES = 4
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
+
+
+@dataclass
+class _Unit:
+    """One line of a segment, masked and cut into sentences."""
+
+    masked: Masked
+    sentences: list[str]
+    translations: list[str | None] = field(default_factory=list)
+
+
+@dataclass
+class _Text:
+    """A segment being translated: its units and the separators between them."""
+
+    units: list[_Unit]
+    separators: list[str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The machine translation of one text, or why there is none."""
+
+    translation: str | None
+    problem: str = ""
+
+
+def machine_translate(texts: Sequence[str], engine: Engine, target: str) -> list[Outcome]:
+    """Translate segment texts with one engine into the language ``target`` (BCP 47)."""
+    prepared = [_prepare(text) for text in texts]
+    units = [unit for text in prepared for unit in text.units]
+    _translate_units(units, engine)
+    return [_assemble(text, target) for text in prepared]
+
+
+def _prepare(text: str) -> _Text:
+    """Cut a segment into masked units and sentences."""
+    parts = _HARD_BREAK.split(text)
+    separators = _HARD_BREAK.findall(text)
+    units = []
+    for part in parts:
+        masked = mask(" ".join(part.split("\n")))
+        units.append(_Unit(masked, split_sentences(masked.text)))
+    return _Text(units, separators)
+
+
+def _translate_units(units: Sequence[_Unit], engine: Engine) -> None:
+    """Translate every sentence; retry the ones that lost placeholders."""
+    jobs = [(unit, index) for unit in units for index in range(len(unit.sentences))]
+    for unit in units:
+        unit.translations = [s if placeholders_only(s) else None for s in unit.sentences]
+    pending = [(unit, index) for unit, index in jobs if unit.translations[index] is None]
+    results = engine.translate([unit.sentences[index] for unit, index in pending])
+    pending = _keep_valid(pending, [[result] for result in results])
+    if pending:
+        candidates = engine.alternatives([u.sentences[i] for u, i in pending], ALTERNATIVES)
+        pending = _keep_valid(pending, candidates)
+    if pending:
+        _translate_between_placeholders(pending, engine)
+
+
+def _keep_valid(
+    pending: list[tuple[_Unit, int]], candidates: Sequence[Sequence[str]]
+) -> list[tuple[_Unit, int]]:
+    """Accept the first candidate keeping the sentence's placeholders; return the rest."""
+    still = []
+    for (unit, index), options in zip(pending, candidates, strict=True):
+        wanted = sorted(PLACEHOLDER.findall(unit.sentences[index]))
+        valid = [text for text in options if sorted(PLACEHOLDER.findall(text)) == wanted]
+        if valid:
+            unit.translations[index] = valid[0]
+        else:
+            still.append((unit, index))
+    return still
+
+
+def _translate_between_placeholders(pending: list[tuple[_Unit, int]], engine: Engine) -> None:
+    """Translate the text between placeholders alone and rebuild around them."""
+    pieces = [PLACEHOLDER.split(unit.sentences[index]) for unit, index in pending]
+    texts = [piece for split in pieces for piece in split[::2] if not placeholders_only(piece)]
+    translated = iter(engine.translate(texts))
+    for (unit, index), split in zip(pending, pieces, strict=True):
+        numbers = split[1::2]
+        rebuilt = []
+        for position, piece in enumerate(split[::2]):
+            text = piece if placeholders_only(piece) else next(translated)
+            if PLACEHOLDER.search(text):
+                break
+            rebuilt.append(f" {text.strip()} " if piece.strip() else piece)
+            if position < len(numbers):
+                rebuilt.append(f"⟨{numbers[position]}⟩")
+        else:
+            unit.translations[index] = re.sub(r" {2,}", " ", "".join(rebuilt)).strip()
+
+
+def _assemble(text: _Text, target: str) -> Outcome:
+    """Join a text's translated sentences and units, restoring the masked spans."""
+    lines = []
+    for unit in text.units:
+        if any(translation is None for translation in unit.translations):
+            return Outcome(None, "the engine did not keep every link, URL or code span")
+        joined = join_sentences([t for t in unit.translations if t is not None], target)
+        try:
+            lines.append(unmask(unit.masked, joined))
+        except MaskError as error:
+            return Outcome(None, str(error))
+    result = lines[0]
+    for separator, line in zip(text.separators, lines[1:], strict=True):
+        result += separator + line
+    return Outcome(result)
+
+
+@dataclass
+class LanguageReport:
+    """What the translate stage did for one language."""
+
+    tag: str
+    engine: str = ""
+    skipped: str = ""
+    catalogs: int = 0
+    segments: int = 0
+    sentences: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Sentences per second (0 when nothing was translated)."""
+        return self.sentences / self.seconds if self.seconds > 0 else 0.0
+
+
+Progress = Callable[[str, int], None]
+
+
+def translate_catalogs(
+    config: Config,
+    languages: Sequence[LanguageSettings],
+    *,
+    issues: Sequence[str] = (),
+    engine_choice: str | None = None,
+    options: EngineOptions | None = None,
+    retranslate_fuzzy: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> list[LanguageReport]:
+    """The translate stage over the chosen languages (and issues, else all and the site)."""
+    names = list(issues) or _catalog_names(config)
+    reports = []
+    for settings in languages:
+        catalogs = _read_catalogs(config, settings.tag, names)
+        report = LanguageReport(settings.tag)
+        reports.append(report)
+        work = {name: _pending(catalog, retranslate_fuzzy) for name, catalog in catalogs.items()}
+        report.segments = sum(len(entries) for entries in work.values())
+        if not report.segments:
+            continue
+        try:
+            engine = choose_engine(
+                engine_choice or settings.engine, config.source, settings.language, options
+            )
+        except EngineError as error:
+            if engine_choice:
+                raise
+            report.skipped = error.message
+            continue
+        report.engine = f"{engine.name} {engine.model}"
+        if dry_run:
+            continue
+        for name, entries in work.items():
+            if entries:
+                _translate_catalog(
+                    config, settings.tag, name, catalogs[name], entries, engine, report
+                )
+                if progress is not None:
+                    progress(settings.tag, len(entries))
+    return reports
+
+
+def _catalog_names(config: Config) -> list[str]:
+    """Every issue with a template, then the site's strings."""
+    folder = config.paths.catalog_templates
+    names = sorted(path.stem for path in folder.glob("*.pot")) if folder.is_dir() else []
+    return [name for name in names if name != SITE_TEMPLATE] + [SITE_TEMPLATE]
+
+
+def _read_catalogs(config: Config, tag: str, names: Sequence[str]) -> dict[str, polib.POFile]:
+    """The language's existing catalogs among ``names``; none at all is an error."""
+    catalogs = {}
+    for name in names:
+        path = config.paths.po(tag, name)
+        if path.is_file():
+            catalogs[name] = read_catalog(path, config.paths.relative(path))
+    if not catalogs:
+        raise LingopressError(f"no catalogs for {tag}: run 'lingopress update' first")
+    return catalogs
+
+
+def _pending(catalog: polib.POFile, retranslate_fuzzy: bool) -> list[polib.POEntry]:
+    """The entries to translate: untranslated ones (and machine-translated fuzzy ones)."""
+    entries = []
+    for entry in catalog:
+        if entry.obsolete or entry.msgid_plural or not entry.msgid.strip():
+            continue
+        comment = entry.tcomment or ""
+        machine = entry.fuzzy and MT_COMMENT in comment and not entry.previous_msgid
+        failed = FAILED_COMMENT in comment  # retried only on request, not on every run
+        if (not is_translated(entry) and not failed) or (retranslate_fuzzy and (machine or failed)):
+            entries.append(entry)
+    return entries
+
+
+def _translate_catalog(
+    config: Config,
+    tag: str,
+    name: str,
+    catalog: polib.POFile,
+    entries: list[polib.POEntry],
+    engine: Engine,
+    report: LanguageReport,
+) -> None:
+    """Translate a catalog's pending entries in one batch and save it at once."""
+    started = time.perf_counter()
+    outcomes = machine_translate([entry.msgid for entry in entries], engine, tag)
+    report.seconds += time.perf_counter() - started
+    report.sentences += sum(len(split_sentences(mask(e.msgid).text)) for e in entries)
+    for entry, outcome in zip(entries, outcomes, strict=True):
+        comments = [
+            line
+            for line in (entry.tcomment or "").split("\n")
+            if line and not line.startswith((MT_COMMENT, TM_COMMENT, FAILED_COMMENT))
+        ]
+        if outcome.translation is None:
+            report.failed += 1
+            entry.tcomment = "\n".join([*comments, f"{FAILED_COMMENT}{outcome.problem}"])
+            continue
+        entry.msgstr = outcome.translation
+        entry.flags = ["fuzzy", *(flag for flag in entry.flags if flag != "fuzzy")]
+        entry.tcomment = "\n".join([*comments, f"{MT_COMMENT}{engine.name} {engine.model}"])
+    report.catalogs += 1
+    write_catalog(config.paths.po(tag, name), catalog)
