@@ -217,7 +217,7 @@ msgstr "Primero"
 
 #. paragraph in First
 #: issues/first.md:7
-#, fuzzy
+#, python-format, fuzzy
 msgid ""
 "A long paragraph that Poedit wraps at seventy-nine columns because it is "
 "longer than that."
@@ -246,6 +246,7 @@ def test_a_catalog_saved_by_poedit_loses_nothing(project: Path, invoke: Invoke) 
         "A long paragraph that Poedit wraps at seventy-nine columns because it is longer than that."
     ]
     assert long.fuzzy and long.msgstr.startswith("Un párrafo largo")
+    assert "#, fuzzy, python-format\n" in path.read_text(encoding="utf-8")
     assert catalog.header.startswith("Spanish translation.\nA note the translator added.")
     assert catalog.metadata["Last-Translator"] == "Ana <ana@example.org>"
     assert catalog.metadata["PO-Revision-Date"] == "2024-02-01 10:00+0100"  # content unchanged

@@ -38,17 +38,11 @@ CONTRACT: dict[tuple[str, ...], tuple[str, ...]] = {
 
 # Verbs that later issues implement, with arguments that satisfy their usage.
 NOT_YET: dict[str, list[str]] = {
-    "translate": ["translate"],
-    "mt": ["mt", "--to", "es"],
     "check": ["check"],
     "review": ["review", "--out", "review"],
     "export": ["export", "--lang", "es", "--out", "out"],
     "build": ["build"],
     "serve": ["serve"],
-    "models list": ["models", "list"],
-    "models available": ["models", "available"],
-    "models install": ["models", "install", "en", "es"],
-    "models remove": ["models", "remove", "en", "es"],
     "glossary check": ["glossary", "check"],
     "glossary import": ["glossary", "import", "terms.csv"],
     "glossary export": ["glossary", "export", "--format", "tbx"],

@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import click
 
 from lingopress import __version__
+from lingopress import models as models_lib
 from lingopress.catalog import Written
 from lingopress.config import ENGINES, Config, LanguageSettings, load_config, normalise_base_url
 from lingopress.engines import EngineOptions, choose_engine
@@ -545,13 +546,22 @@ def models() -> None:
 @models.command("list")
 def models_list() -> None:
     """List installed Argos packages."""
-    not_implemented("models list")
+    folder = models_lib.packages_dir()
+    packages = models_lib.installed_packages(folder)
+    if not packages:
+        click.echo(f"no Argos packages installed in {folder}")
+    for package in packages:
+        click.echo(
+            f"{package.from_code} -> {package.to_code}  {package.model_id}  ({package.path})"
+        )
 
 
 @models.command("available")
 def models_available() -> None:
     """List packages offered by the Argos package index."""
-    not_implemented("models available")
+    for entry in models_lib.fetch_index():
+        version = entry.get("package_version", "?")
+        click.echo(f"{entry.get('from_code')} -> {entry.get('to_code')}  {version}")
 
 
 @models.command("install")
@@ -559,7 +569,14 @@ def models_available() -> None:
 @click.argument("target", metavar="[TO]", required=False)
 def models_install(source: str, target: str | None) -> None:
     """Install a package from the index (FROM TO) or from a file (FILE.argosmodel)."""
-    not_implemented("models install")
+    if target is None:
+        archive = Path(source)
+        if not archive.is_file():
+            raise click.BadParameter(f"{source} is not a file (or give FROM TO)", param_hint="FROM")
+        package = models_lib.install_archive(archive)
+    else:
+        package = models_lib.download_and_install(source, target, models_lib.fetch_index())
+    click.echo(f"installed {package.model_id} in {package.path}")
 
 
 @models.command("remove")
@@ -567,7 +584,8 @@ def models_install(source: str, target: str | None) -> None:
 @click.argument("target", metavar="TO")
 def models_remove(source: str, target: str) -> None:
     """Remove the installed package for FROM -> TO."""
-    not_implemented("models remove")
+    package = models_lib.remove_package(source, target)
+    click.echo(f"removed {package.model_id} from {package.path.parent}")
 
 
 @cli.group()

@@ -56,6 +56,7 @@ def mask(text: str, extra: Sequence[tuple[int, int]] = ()) -> Masked:
     'See ⟨0⟩the paper⟨1⟩ and ⟨2⟩.'
     """
     found = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    found += [(m.start(), m.end()) for m in _LINK_END.finditer(text)]  # even unopened ones
     ranges = sorted({*extra, *found, *_link_markup(text, found)})
     pieces: list[str] = []
     spans: list[str] = []

@@ -1,12 +1,13 @@
 """Sentences: cutting a (masked) segment into the units an engine translates best.
 
 Engines translate sentence by sentence. A segment is cut after ``.``, ``!``, ``?`` or
-``…`` (and closing quotes or brackets) when white space and the start of a new
-sentence follow, but not after an abbreviation (``e.g.``, ``et al.``, ``Fig.``, …), in
-a decimal number (``3.5``) or inside a placeholder (URLs and code are masked before
-this). CJK full stops (``。！？``) end a sentence without a space. Translations are
-joined back with the target language's spacing: nothing between sentences in Chinese
-and Japanese, one space elsewhere.
+``…`` (and closing quotes, brackets or placeholders) when white space and the start
+of a new sentence follow (anything but a lower-case ASCII letter), but not after an
+abbreviation (``e.g.``, ``et al.``, ``Fig.``, …) or a single letter, and never in a
+decimal number (``3.5``) or a URL (URLs and code are masked before this). CJK full
+stops (``。！？``) end a sentence without a space. Translations are joined back with
+the target language's spacing: nothing between sentences in Chinese and Japanese,
+one space elsewhere.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _END = re.compile(
-    r"""[.!?…]+(?:["'”’)\]]|⟨\d+⟩)*(?=\s+["'“‘(\[⟨]?[\w⟨])|[。！？]+(?:["'”’」』）)]|⟨\d+⟩)*"""
+    r"""[.!?…]+(?:["'”’)\]]|⟨\d+⟩)*(?=\s+["'“‘(\[]?[^\sa-z])|[。！？]+(?:["'”’」』）)]|⟨\d+⟩)*"""
 )
 _NO_SPACE_LANGUAGES = ("zh", "ja")
 

@@ -117,7 +117,7 @@ def _keep_valid(
 def _translate_between_placeholders(pending: list[tuple[_Unit, int]], engine: Engine) -> None:
     """Translate the text between placeholders alone and rebuild around them."""
     pieces = [PLACEHOLDER.split(unit.sentences[index]) for unit, index in pending]
-    texts = [piece for split in pieces for piece in split[::2] if not placeholders_only(piece)]
+    texts = [p.strip() for split in pieces for p in split[::2] if not placeholders_only(p)]
     translated = iter(engine.translate(texts))
     for (unit, index), split in zip(pending, pieces, strict=True):
         numbers = split[1::2]
