@@ -42,6 +42,7 @@ _KEYWORD_LINE = re.compile(
 )
 _STRING_LINE = re.compile(rf"({_STRING})[ \t]*")
 _CHARSET = re.compile(r"charset=([^\s;]+)", re.IGNORECASE)
+_OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 _BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")
 _SPLITLINES_ONLY = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _STAND_IN = {ord(char): 0xF0000 + index for index, char in enumerate(_SPLITLINES_ONLY)}
@@ -88,6 +89,7 @@ def _polib_parse(text: str) -> polib.POFile:
     stand in as private-use characters while polib reads, then are put back.
     """
     text = _BELL_ESCAPE.sub(lambda match: match.group(1) + "\a", text)  # polib lacks \a
+    text = _OBSOLETE_PREVIOUS.sub("#|", text)  # polib reads "#|" before "#~ msgid", not "#~|"
     if not any(char in text for char in _SPLITLINES_ONLY):
         return polib.pofile(text, wrapwidth=0, encoding="utf-8")
     catalog = polib.pofile(text.translate(_STAND_IN), wrapwidth=0, encoding="utf-8")

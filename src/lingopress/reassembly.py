@@ -15,9 +15,11 @@ A translation is written so that it cannot change the structure of the page:
   setext underline, a link reference definition) is escaped with a backslash, as the
   parser itself confirms;
 - a heading, table cell, alt text or title is kept on one line; ``|`` is escaped in
-  cells, unbalanced brackets in alt text, the quote characters in titles, and a closing
-  ``#`` sequence in headings;
-- a front-matter value is written as a double-quoted YAML string.
+  cells, alt texts and titles (and written ``&#124;`` on the last line of a setext
+  heading, where even an escaped pipe would make a table), brackets in alt text,
+  the quote characters in titles, and a closing ``#`` sequence in headings;
+- a front-matter value is written as a double-quoted YAML string (without control
+  characters, which issues may not contain).
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ Translate = Callable[[Segment], "str | None"]
 _ORDERED_MARKER = re.compile(r"\d{1,9}(?=[.)])")
 _CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-_YAML_PRINTABLE = re.compile("[\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_PRINTABLE = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 _TITLE_QUOTES = {'"': '"', "'": "'", "(": "()"}
 
 
@@ -77,18 +82,20 @@ def render_translation(text: str, item: Segment, translation: str) -> tuple[str,
     translation = translation.replace("\r\n", "\n").replace("\r", "\n")
     end = item.span[1]
     if item.kind.startswith(FRONT_MATTER_KIND):
-        return yaml_string(translation), end
+        return yaml_string(_CONTROL.sub("", translation)), end
     if item.kind == "table_cell":
         return _cell(_one_line(translation), _line_prefix(text, item.span[0])), end
     if item.kind == "image_alt":
-        return _alt_text(text, item, _escape_unescaped(_one_line(translation), "[]"))
+        return _alt_text(text, item, _escape_unescaped(_one_line(translation), "[]|"))
     if item.kind == "image_title":
         quotes = _TITLE_QUOTES[text[item.span[0] - 1]]
-        return _escape_unescaped(_one_line(translation), quotes), end
+        return _escape_unescaped(_one_line(translation), quotes + "|"), end
     prefix = _line_prefix(text, item.span[0])
     if prefix.rstrip(" \t").endswith("#"):
         return _atx_heading(_one_line(translation)), end
     lines = keep_inline(_block_lines(translation))
+    if item.kind == "heading":  # setext: over a "---" underline, any pipe row is a table
+        lines[-1] = re.sub(r"\\?\|", "&#124;", lines[-1])
     newline = _line_ending(text, item.pieces[0][1])
     return (newline + _continuation(prefix)).join(lines), end
 
@@ -239,8 +246,10 @@ def _continuation(prefix: str) -> str:
 
 
 def _line_ending(text: str, position: int) -> str:
-    r"""The line ending the file uses after ``position`` (``\n`` at the end of the file)."""
+    r"""The line ending after ``position`` (else the file's first; ``\n`` if it has none)."""
     match = _LINE_ENDING.search(text, position)
+    if match is None:  # the last line: the ending the file uses elsewhere
+        match = _LINE_ENDING.search(text)
     return match.group() if match else "\n"
 
 
