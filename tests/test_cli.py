@@ -43,7 +43,6 @@ NOT_YET: dict[str, list[str]] = {
     "export": ["export", "--lang", "es", "--out", "out"],
     "build": ["build"],
     "serve": ["serve"],
-    "glossary check": ["glossary", "check"],
     "glossary import": ["glossary", "import", "terms.csv"],
     "glossary export": ["glossary", "export", "--format", "tbx"],
     "glossary suggest": ["glossary", "suggest"],

@@ -30,6 +30,7 @@ from lingopress.config import ENGINES, Config, LanguageSettings, load_config, no
 from lingopress.engines import EngineOptions, choose_engine
 from lingopress.errors import ConfigError, LingopressError, NotImplementedYetError
 from lingopress.extraction import extract_templates
+from lingopress.glossary import read_terms
 from lingopress.issue import check_slug, read_issues
 from lingopress.languages import LanguageCodeError, parse_language
 from lingopress.progress import project_progress, status_lines, status_report
@@ -594,9 +595,18 @@ def glossary() -> None:
 
 
 @glossary.command("check")
-def glossary_check() -> None:
+@click.pass_obj
+def glossary_check(session: Session) -> None:
     """Check the glossary files themselves (duplicates, malformed rows, conflicts)."""
-    not_implemented("glossary check")
+    config = session.config
+    paths = config.paths
+    verbatim = read_terms(paths.glossary, paths, verbatim=True)
+    session.say(f"{paths.relative(paths.glossary)}: {len(verbatim)} terms kept verbatim")
+    for settings in config.languages:
+        path = paths.language_glossary(settings.tag)
+        terms = read_terms(path, paths, verbatim=False)
+        forbidden = sum(len(term.forbidden) for term in terms)
+        session.say(f"{paths.relative(path)}: {len(terms)} terms, {forbidden} forbidden renderings")
 
 
 @glossary.command("import")

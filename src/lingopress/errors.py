@@ -49,6 +49,10 @@ class CatalogError(LingopressError):
     """A ``.po`` or ``.pot`` file cannot be read (syntax, charset, duplicates, header)."""
 
 
+class GlossaryError(LingopressError):
+    """A glossary file is malformed or contradicts itself."""
+
+
 class ModelError(LingopressError):
     """A translation package cannot be found, validated, installed or fetched."""
 

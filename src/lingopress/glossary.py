@@ -1,0 +1,208 @@
+"""Glossaries: the ML terms that translations must get right.
+
+Two kinds of files (design.md section 9):
+
+- ``locales/glossary.csv`` (``source,note``): terms kept verbatim in every language,
+  such as ``PyTorch``, ``CNN`` or ``Hugging Face``;
+- ``locales/<lang>/glossary.csv`` (``source,target,note,forbidden``): the required
+  translation of a term in one language, and ``|``-separated renderings that must
+  never appear (``Transformer`` → forbidden ``变形金刚|变压器``). A row of a language
+  file wins over the verbatim row of the same term.
+
+Matching is whole-word (a term may be followed by a hyphen, as in
+``Transformer-based``), finds simple English plurals and possessives (``papers``,
+``Transformer's``, ``studies``), prefers the longest term at a position
+(``self-supervised learning`` over ``learning``) and follows one case rule: a term
+written with a capital after its first letter (``ImageNet``, ``CNN``, ``Hugging Face``)
+matches exactly; any other term (``paper``, ``Transformer``) ignores case. Terms are
+looked for in masked text, so never inside URLs or code.
+
+Every problem in a glossary file is a :class:`~lingopress.errors.GlossaryError` with
+its line: a wrong header, a row with the wrong number of fields, an empty source or
+target, a term given twice, a target that is also one of its forbidden renderings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lingopress.config import Paths
+from lingopress.errors import GlossaryError
+from lingopress.masking import PLACEHOLDER
+
+VERBATIM_HEADER = ("source", "note")
+LANGUAGE_HEADER = ("source", "target", "note", "forbidden")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary term: its required rendering and the renderings it must never have."""
+
+    source: str
+    target: str
+    note: str = ""
+    forbidden: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+
+    @property
+    def exact_case(self) -> bool:
+        """Whether the term matches only as written (a capital after its first letter)."""
+        return any(char.isupper() for char in self.source[1:])
+
+    @property
+    def verbatim(self) -> bool:
+        """Whether the term stays as it is in translations."""
+        return self.target == self.source
+
+
+@dataclass(frozen=True)
+class Found:
+    """A term found in a text: where, and as which glossary term."""
+
+    term: Term
+    start: int
+    end: int
+
+
+class Glossary:
+    """The terms that apply to one target language, with a matcher over all of them."""
+
+    def __init__(self, terms: Sequence[Term]):
+        self.terms = list(terms)
+        self._forms: dict[tuple[bool, str], Term] = {}
+        for term in self.terms:
+            for form in _forms(term.source):
+                self._forms.setdefault(_key(form, term.exact_case), term)
+        self._exact = _pattern([k[1] for k in self._forms if k[0]], 0)
+        self._folded = _pattern([k[1] for k in self._forms if not k[0]], re.IGNORECASE)
+
+    def find(self, text: str) -> list[Found]:
+        """The terms of a text, longest first at each position, outside placeholders."""
+        protected = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+        found = []
+        for exact, pattern in ((True, self._exact), (False, self._folded)):
+            for match in pattern.finditer(text) if pattern else ():
+                inside = any(s < match.end() and match.start() < e for s, e in protected)
+                term = self._forms.get(_key(match.group(), exact))
+                if term is not None and not inside:
+                    found.append(Found(term, match.start(), match.end()))
+        found.sort(key=lambda item: (item.start, -(item.end - item.start)))
+        chosen: list[Found] = []
+        for item in found:
+            if not chosen or item.start >= chosen[-1].end:
+                chosen.append(item)
+        return chosen
+
+    def problems(self, source: str, translation: str) -> list[str]:
+        """What a translation does wrong with the terms of its source text."""
+        problems = []
+        for found in self.find(source):
+            term = found.term
+            if term.target.casefold() not in translation.casefold():
+                problems.append(f"'{term.source}' should be translated as '{term.target}'")
+            for rendering in term.forbidden:
+                if rendering.casefold() in translation.casefold():
+                    problems.append(f"'{term.source}' must not be rendered as '{rendering}'")
+        return problems
+
+
+def _forms(source: str) -> set[str]:
+    """A term and its simple English plural and possessive forms.
+
+    >>> sorted(_forms("study"))
+    ['studies', 'study', "study's", 'studys', 'study’s']
+    """
+    forms = {source, f"{source}s", f"{source}'s", f"{source}’s"}
+    if source.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(f"{source}es")
+    if source.endswith("y") and len(source) > 1 and source[-2].lower() not in "aeiou":
+        forms.add(f"{source[:-1]}ies")
+    return forms
+
+
+def _key(text: str, exact: bool) -> tuple[bool, str]:
+    """How a matched text finds its term: as written, or case-folded."""
+    return (exact, text if exact else text.casefold())
+
+
+def _pattern(forms: Sequence[str], flags: int) -> re.Pattern[str] | None:
+    """One regular expression for many term forms: longest first, whole words."""
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(form) for form in sorted(set(forms), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+
+
+def read_glossary(paths: Paths, tag: str) -> Glossary:
+    """The glossary of one target language: the verbatim terms, then the language's."""
+    terms = {
+        term.source.casefold(): term for term in read_terms(paths.glossary, paths, verbatim=True)
+    }
+    for term in read_terms(paths.language_glossary(tag), paths, verbatim=False):
+        terms[term.source.casefold()] = term
+    return Glossary(list(terms.values()))
+
+
+def read_terms(path: Path, paths: Paths, *, verbatim: bool) -> list[Term]:
+    """The checked rows of one glossary file (none if the file does not exist)."""
+    if not path.is_file():
+        return []
+    shown = paths.relative(path).as_posix()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GlossaryError(f"not valid UTF-8 (byte {error.start})", shown) from None
+    return parse_terms(text, shown, verbatim=verbatim)
+
+
+def parse_terms(text: str, shown: str, *, verbatim: bool) -> list[Term]:
+    """Parse and check glossary CSV text."""
+    header = VERBATIM_HEADER if verbatim else LANGUAGE_HEADER
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    line_end = 0
+    try:
+        for row in reader:
+            line, line_end = line_end + 1, reader.line_num
+            if line == 1:
+                if tuple(cell.strip().lower() for cell in row) != header:
+                    message = f"the first line must be the header {','.join(header)}"
+                    raise GlossaryError(message, shown, 1)
+            elif any(cell.strip() for cell in row):
+                terms.append(_term(row, header, shown, line, seen))
+    except csv.Error as error:
+        raise GlossaryError(f"not valid CSV: {error}", shown, reader.line_num) from None
+    if line_end == 0:
+        raise GlossaryError(f"the first line must be the header {','.join(header)}", shown, 1)
+    return terms
+
+
+def _term(
+    row: list[str], header: tuple[str, ...], shown: str, line: int, seen: dict[str, int]
+) -> Term:
+    """One checked row."""
+    if len(row) != len(header):
+        found = f"expected {len(header)} fields ({','.join(header)}), found {len(row)}"
+        raise GlossaryError(found, shown, line)
+    values = dict(zip(header, (cell.strip() for cell in row), strict=True))
+    source = values["source"]
+    target = values.get("target", source)
+    if not source:
+        raise GlossaryError("empty source term", shown, line)
+    if not target:
+        raise GlossaryError(f"'{source}' has no target", shown, line)
+    if source.casefold() in seen:
+        first = seen[source.casefold()]
+        raise GlossaryError(f"'{source}' is already defined on line {first}", shown, line)
+    seen[source.casefold()] = line
+    forbidden = tuple(p.strip() for p in values.get("forbidden", "").split("|") if p.strip())
+    if target.casefold() in (part.casefold() for part in forbidden):
+        raise GlossaryError(f"'{source}': the target '{target}' is also forbidden", shown, line)
+    return Term(source, target, values["note"], forbidden, shown, line)
