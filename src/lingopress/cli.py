@@ -30,7 +30,7 @@ from lingopress.config import ENGINES, Config, LanguageSettings, load_config, no
 from lingopress.engines import EngineOptions, choose_engine
 from lingopress.errors import ConfigError, LingopressError, NotImplementedYetError
 from lingopress.extraction import extract_templates
-from lingopress.glossary import read_terms
+from lingopress.glossary import read_glossary, read_terms
 from lingopress.issue import check_slug, read_issues
 from lingopress.languages import LanguageCodeError, parse_language
 from lingopress.progress import project_progress, status_lines, status_report
@@ -418,16 +418,17 @@ def mt(
     device: str,
 ) -> None:
     """Translate stdin (one segment a line) to stdout, with masking and glossaries."""
-    if source is None:
-        try:
-            source = session.config.source.tag
-        except ConfigError:
-            source = "en"
+    try:
+        config: Config | None = session.config
+    except ConfigError:  # outside a project: no glossary, English by default
+        config = None
+    source = source or (config.source.tag if config else "en")
+    glossary = read_glossary(config.paths, target) if config and not no_glossary else None
     chosen = choose_engine(
         engine, parse_language(source), parse_language(target), EngineOptions(device=device)
     )
     lines = sys.stdin.read().splitlines()
-    outcomes = machine_translate(lines, chosen, target)
+    outcomes = machine_translate(lines, chosen, target, glossary)
     failed = 0
     for line, outcome in zip(lines, outcomes, strict=True):
         click.echo(outcome.translation if outcome.translation is not None else line)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from lingopress.config import Paths
 from lingopress.errors import GlossaryError
-from lingopress.masking import PLACEHOLDER
+from lingopress.masking import PLACEHOLDER, mask
 
 VERBATIM_HEADER = ("source", "note")
 LANGUAGE_HEADER = ("source", "target", "note", "forbidden")
@@ -100,9 +100,12 @@ class Glossary:
         return chosen
 
     def problems(self, source: str, translation: str) -> list[str]:
-        """What a translation does wrong with the terms of its source text."""
+        """What a translation does wrong with the terms of its source text.
+
+        Terms are looked for in the source with its URLs and code masked.
+        """
         problems = []
-        for found in self.find(source):
+        for found in self.find(mask(source).text):
             term = found.term
             if term.target.casefold() not in translation.casefold():
                 problems.append(f"'{term.source}' should be translated as '{term.target}'")

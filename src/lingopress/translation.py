@@ -30,6 +30,7 @@ from lingopress.config import Config, LanguageSettings
 from lingopress.engines import Engine, EngineOptions, choose_engine
 from lingopress.errors import EngineError, LingopressError
 from lingopress.extraction import SITE_TEMPLATE
+from lingopress.glossary import Glossary, read_glossary
 from lingopress.masking import PLACEHOLDER, Masked, MaskError, mask, placeholders_only, unmask
 from lingopress.merging import TM_COMMENT, is_translated
 from lingopress.sentences import join_sentences, split_sentences
@@ -65,23 +66,69 @@ class Outcome:
     problem: str = ""
 
 
-def machine_translate(texts: Sequence[str], engine: Engine, target: str) -> list[Outcome]:
-    """Translate segment texts with one engine into the language ``target`` (BCP 47)."""
-    prepared = [_prepare(text) for text in texts]
+def machine_translate(
+    texts: Sequence[str], engine: Engine, target: str, glossary: Glossary | None = None
+) -> list[Outcome]:
+    """Translate segment texts with one engine into the language ``target`` (BCP 47).
+
+    With a glossary, a translation that misses a term's target or uses a forbidden
+    rendering is done again with the terms masked, so that they come back as their
+    targets (masking every term at once would cost the engine its grammar).
+    """
+    outcomes = _translate_texts(texts, engine, target, None)
+    if glossary is None:
+        return outcomes
+    redo = [
+        index
+        for index, (text, outcome) in enumerate(zip(texts, outcomes, strict=True))
+        if outcome.translation is None or glossary.problems(text, outcome.translation)
+    ]
+    again = _translate_texts([texts[index] for index in redo], engine, target, glossary)
+    for index, outcome in zip(redo, again, strict=True):
+        outcomes[index] = outcome
+    return outcomes
+
+
+def _translate_texts(
+    texts: Sequence[str], engine: Engine, target: str, glossary: Glossary | None
+) -> list[Outcome]:
+    """One batched translation of texts, with the glossary's terms masked if given."""
+    if not texts:
+        return []
+    prepared = [_prepare(text, glossary) for text in texts]
     units = [unit for text in prepared for unit in text.units]
     _translate_units(units, engine)
     return [_assemble(text, target) for text in prepared]
 
 
-def _prepare(text: str) -> _Text:
+def _prepare(text: str, glossary: Glossary | None) -> _Text:
     """Cut a segment into masked units and sentences."""
     parts = _HARD_BREAK.split(text)
     separators = _HARD_BREAK.findall(text)
     units = []
     for part in parts:
         masked = mask(" ".join(part.split("\n")))
+        if glossary is not None:
+            masked = mask_terms(masked, glossary)
         units.append(_Unit(masked, split_sentences(masked.text)))
     return _Text(units, separators)
+
+
+def mask_terms(masked: Masked, glossary: Glossary) -> Masked:
+    """Mask the glossary terms of a masked text too; they come back as their targets.
+
+    A verbatim term comes back exactly as written in the source (``Transformers``).
+    """
+    spans = list(masked.spans)
+    pieces = []
+    position = 0
+    for found in glossary.find(masked.text):
+        written = masked.text[found.start : found.end]
+        pieces += [masked.text[position : found.start], f"⟨{len(spans)}⟩"]
+        spans.append(written if found.term.verbatim else found.term.target)
+        position = found.end
+    pieces.append(masked.text[position:])
+    return Masked("".join(pieces), tuple(spans))
 
 
 def _translate_units(units: Sequence[_Unit], engine: Engine) -> None:
@@ -188,6 +235,7 @@ def translate_catalogs(
     reports = []
     for settings in languages:
         catalogs = _read_catalogs(config, settings.tag, names)
+        glossary = read_glossary(config.paths, settings.tag)
         report = LanguageReport(settings.tag)
         reports.append(report)
         work = {name: _pending(catalog, retranslate_fuzzy) for name, catalog in catalogs.items()}
@@ -208,9 +256,8 @@ def translate_catalogs(
             continue
         for name, entries in work.items():
             if entries:
-                _translate_catalog(
-                    config, settings.tag, name, catalogs[name], entries, engine, report
-                )
+                job = _Job(config, settings.tag, engine, glossary, report)
+                job.translate(name, catalogs[name], entries)
                 if progress is not None:
                     progress(settings.tag, len(entries))
     return reports
@@ -249,32 +296,36 @@ def _pending(catalog: polib.POFile, retranslate_fuzzy: bool) -> list[polib.POEnt
     return entries
 
 
-def _translate_catalog(
-    config: Config,
-    tag: str,
-    name: str,
-    catalog: polib.POFile,
-    entries: list[polib.POEntry],
-    engine: Engine,
-    report: LanguageReport,
-) -> None:
-    """Translate a catalog's pending entries in one batch and save it at once."""
-    started = time.perf_counter()
-    outcomes = machine_translate([entry.msgid for entry in entries], engine, tag)
-    report.seconds += time.perf_counter() - started
-    report.sentences += sum(len(split_sentences(mask(e.msgid).text)) for e in entries)
-    for entry, outcome in zip(entries, outcomes, strict=True):
-        comments = [
-            line
-            for line in (entry.tcomment or "").split("\n")
-            if line and not line.startswith((MT_COMMENT, TM_COMMENT, FAILED_COMMENT))
-        ]
-        if outcome.translation is None:
-            report.failed += 1
-            entry.tcomment = "\n".join([*comments, f"{FAILED_COMMENT}{outcome.problem}"])
-            continue
-        entry.msgstr = outcome.translation
-        entry.flags = ["fuzzy", *(flag for flag in entry.flags if flag != "fuzzy")]
-        entry.tcomment = "\n".join([*comments, f"{MT_COMMENT}{engine.name} {engine.model}"])
-    report.catalogs += 1
-    write_catalog(config.paths.po(tag, name), catalog)
+@dataclass
+class _Job:
+    """Translating the catalogs of one language with one engine and glossary."""
+
+    config: Config
+    tag: str
+    engine: Engine
+    glossary: Glossary
+    report: LanguageReport
+
+    def translate(self, name: str, catalog: polib.POFile, entries: list[polib.POEntry]) -> None:
+        """Translate a catalog's pending entries in one batch and save it at once."""
+        started = time.perf_counter()
+        texts = [entry.msgid for entry in entries]
+        outcomes = machine_translate(texts, self.engine, self.tag, self.glossary)
+        self.report.seconds += time.perf_counter() - started
+        self.report.sentences += sum(len(split_sentences(mask(text).text)) for text in texts)
+        provenance = f"{MT_COMMENT}{self.engine.name} {self.engine.model}"
+        for entry, outcome in zip(entries, outcomes, strict=True):
+            comments = [
+                line
+                for line in (entry.tcomment or "").split("\n")
+                if line and not line.startswith((MT_COMMENT, TM_COMMENT, FAILED_COMMENT))
+            ]
+            if outcome.translation is None:
+                self.report.failed += 1
+                entry.tcomment = "\n".join([*comments, f"{FAILED_COMMENT}{outcome.problem}"])
+                continue
+            entry.msgstr = outcome.translation
+            entry.flags = ["fuzzy", *(flag for flag in entry.flags if flag != "fuzzy")]
+            entry.tcomment = "\n".join([*comments, provenance])
+        self.report.catalogs += 1
+        write_catalog(self.config.paths.po(self.tag, name), catalog)
