@@ -36,6 +36,7 @@ from lingopress.errors import GlossaryError
 from lingopress.masking import PLACEHOLDER, mask
 
 VERBATIM_HEADER = ("source", "note")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 LANGUAGE_HEADER = ("source", "target", "note", "forbidden")
 
 
@@ -110,9 +111,23 @@ class Glossary:
             if term.target.casefold() not in translation.casefold():
                 problems.append(f"'{term.source}' should be translated as '{term.target}'")
             for rendering in term.forbidden:
-                if rendering.casefold() in translation.casefold():
+                if _contains(translation, rendering):
                     problems.append(f"'{term.source}' must not be rendered as '{rendering}'")
         return problems
+
+
+def _contains(text: str, rendering: str) -> bool:
+    """Whether a forbidden rendering is in a text: as a whole word, except in CJK text.
+
+    >>> _contains("el papel de los datos", "papel"), _contains("papeleo", "papel")
+    (True, False)
+    >>> _contains("一份关于变形金刚的报纸", "报纸")
+    True
+    """
+    if _CJK.search(rendering):
+        return rendering.casefold() in text.casefold()
+    pattern = rf"(?<!\w){re.escape(rendering)}(?!\w)"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def _forms(source: str) -> set[str]:
