@@ -43,9 +43,6 @@ NOT_YET: dict[str, list[str]] = {
     "export": ["export", "--lang", "es", "--out", "out"],
     "build": ["build"],
     "serve": ["serve"],
-    "glossary import": ["glossary", "import", "terms.csv"],
-    "glossary export": ["glossary", "export", "--format", "tbx"],
-    "glossary suggest": ["glossary", "suggest"],
     "tm export": ["tm", "export", "--lang", "es", "--out", "es.tmx"],
 }
 

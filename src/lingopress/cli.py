@@ -612,9 +612,30 @@ def glossary_check(session: Session) -> None:
 
 @glossary.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def glossary_import(file: Path) -> None:
-    """Import terms from a CSV (Weblate layout) or TBX file."""
-    not_implemented("glossary import")
+@lang_option
+@click.pass_obj
+def glossary_import(session: Session, file: Path, langs: tuple[str, ...]) -> None:
+    """Import terms from a TBX (v2 or v3) or CSV file (ours or Weblate's) into the glossaries.
+
+    Existing rows win; terms the same in every language go to locales/glossary.csv.
+    A CSV file holds one language: give --lang unless only one is configured.
+    """
+    from lingopress import termbase
+
+    config = session.config
+    tags = [settings.tag for settings in selected_languages(config, langs)]
+    plan = termbase.plan_import(config, file, tags, restricted=bool(langs))
+    termbase.write_import(plan)
+    for update in plan.files:
+        if update.added or update.skipped:
+            session.say(
+                f"{config.paths.relative(update.path)}: {len(update.added)} added, "
+                f"{update.skipped} skipped (already there)"
+            )
+    if plan.ignored:
+        session.say(f"ignored: {plan.ignored} entries without a usable term")
+    if plan.unknown_languages:
+        session.say(f"not configured, left out: {', '.join(sorted(plan.unknown_languages))}")
 
 
 @glossary.command("export")
@@ -623,17 +644,57 @@ def glossary_import(file: Path) -> None:
     "output_format",
     type=click.Choice(["csv", "tbx"]),
     required=True,
-    help="CSV (Weblate layout) or TBX.",
+    help="TBX v2 (TBX-Basic, every language) or CSV (Weblate layout, one language).",
 )
-def glossary_export(output_format: str) -> None:
-    """Export the glossaries for CAT tools."""
-    not_implemented("glossary export")
+@lang_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE (default: standard output).",
+)
+@click.pass_obj
+def glossary_export(
+    session: Session, output_format: str, langs: tuple[str, ...], out: Path | None
+) -> None:
+    """Export the glossaries for CAT tools (TBX) or Weblate (CSV: source,target,comments)."""
+    from lingopress import termbase
+    from lingopress.fileio import write_atomic
+
+    config = session.config
+    tags = [settings.tag for settings in selected_languages(config, langs)]
+    if output_format == "tbx":
+        data = termbase.export_tbx(config, tags)
+    elif len(tags) == 1:
+        data = termbase.export_csv(config, tags[0])
+    else:
+        raise click.UsageError(
+            f"--format csv exports one language: add --lang (one of {', '.join(tags)})"
+        )
+    if out is None:
+        click.echo(data, nl=False)  # bytes: written as they are
+        return
+    write_atomic(out, data)
+    session.say(f"wrote {out} ({output_format}, {', '.join(tags)})")
 
 
 @glossary.command("suggest")
-def glossary_suggest() -> None:
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=40,
+    show_default=True,
+    help="How many candidates to list.",
+)
+@click.pass_obj
+def glossary_suggest(session: Session, limit: int) -> None:
     """Suggest terms found in the issues that are not in the glossary yet."""
-    not_implemented("glossary suggest")
+    from lingopress import termbase
+
+    config = session.config
+    known = termbase.all_terms(config)
+    for found in termbase.suggest_terms(read_issues(config.paths), known, limit):
+        click.echo(f"{found.occurrences:4}  {found.term}  (issues: {', '.join(found.issues)})")
 
 
 @cli.group()
