@@ -74,7 +74,7 @@ from ctranslate2.converters import Converter
 from ctranslate2.specs import TransformerSpec
 
 from lingopress.engines import EngineOptions
-from lingopress.engines.argos import ArgosEngine
+from lingopress.engines.argos import MAX_BATCH_TOKENS, ArgosEngine
 from lingopress.models import PackageInfo
 
 SPECIALS = ("<unk>", "<s>", "</s>", "<blank>")
@@ -425,7 +425,7 @@ def bare_way(
         tokens = sorted((processor.encode(text, out_type=str) for text in sentences), key=len)
         return lambda: translator.translate_batch(
             tokens,
-            max_batch_size=4096,
+            max_batch_size=MAX_BATCH_TOKENS[config.device],
             batch_type="tokens",
             beam_size=config.beam_size,
             num_hypotheses=1,
