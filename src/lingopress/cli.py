@@ -319,6 +319,12 @@ def report_written(session: Session, written: list[Written], what: str) -> None:
 )
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option(
+    "--compute-type",
+    default="default",
+    show_default=True,
+    help="CTranslate2 compute type for Argos models (int8, float16, ...).",
+)
+@click.option(
     "--retranslate-fuzzy",
     is_flag=True,
     help="Also replace machine-translated fuzzy entries (never reviewed or outdated ones).",
@@ -332,11 +338,12 @@ def translate(
     engine: str | None,
     device: str,
     beam_size: int,
+    compute_type: str,
     retranslate_fuzzy: bool,
     dry_run: bool,
 ) -> None:
     """Machine-translate untranslated entries into fuzzy entries with provenance."""
-    options = EngineOptions(device=device, beam_size=beam_size)
+    options = EngineOptions(device=device, compute_type=compute_type, beam_size=beam_size)
     translate_stage(session, langs, issues, engine, options, retranslate_fuzzy, dry_run)
 
 
