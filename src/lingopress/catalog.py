@@ -7,7 +7,8 @@ fuzzy. Every problem is a :class:`~lingopress.errors.CatalogError` with the line
 
 Writing follows one policy, the canonical output of ``msgcat --no-wrap`` (GNU gettext):
 a message is never wrapped, but is split after each ``\n`` it contains; reference
-lines (``#:``) are filled up to :data:`PAGE_WIDTH` columns; flags start with ``fuzzy``.
+lines (``#:``) are filled up to :data:`PAGE_WIDTH` columns; flags start with ``fuzzy``
+(which an untranslated message never has).
 So every file lingopress writes is a fixed point of ``msgcat --no-wrap``, and a
 catalog that Poedit re-wrapped at 79 columns comes back to this form on the next
 ``update``. Files are written atomically and only when their bytes change.
@@ -266,6 +267,9 @@ def _entry_lines(entry: polib.POEntry) -> list[str]:
     lines = _comment_lines("#", entry.tcomment) + _comment_lines("#.", entry.comment)
     lines += _reference_lines(entry.occurrences)
     flags = sorted(set(entry.flags), key=lambda flag: (flag != "fuzzy", entry.flags.index(flag)))
+    untranslated = not entry.msgstr and not any(entry.msgstr_plural.values())
+    if untranslated:  # as GNU gettext: nothing to be unsure about
+        flags = [flag for flag in flags if flag != "fuzzy"]
     if flags:
         lines.append("#, " + ", ".join(flags))
     strings = "#~ " if entry.obsolete else ""
