@@ -512,6 +512,8 @@ def train_sentencepiece(
         )
         proto = model_pb2.ModelProto()
         proto.ParseFromString(prefix.with_suffix(".model").read_bytes())
+    proto.trainer_spec.ClearField("input")  # temporary paths: the file stays reproducible
+    proto.trainer_spec.model_prefix = "sentencepiece"
     known = {piece.piece for piece in proto.pieces}
     normal = model_pb2.ModelProto.SentencePiece.NORMAL
     images = []
