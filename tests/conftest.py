@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import sys
 from collections.abc import Callable, Iterator, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
 
 from lingopress.cli import cli
+from lingopress.markdown import parser
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -78,3 +84,60 @@ def assert_one_line_error(result: Result, expected_prefix: str) -> None:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"Error: {expected_prefix}"), lines[0]
     assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos packages folder, made the one lingopress uses."""
+    folder = tmp_path / "packages"
+    folder.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+def newsletter(tmp_path: Path, languages: str = "", *, glossaries: bool = False) -> Path:
+    """The bundled newsletter (config plus ``languages``, issues, templates) in ``tmp_path``."""
+    root = tmp_path / "weekly"
+    root.mkdir()
+    config = (REPO / "lingopress.toml").read_text(encoding="utf-8")
+    (root / "lingopress.toml").write_text(config + languages, encoding="utf-8")
+    shutil.copytree(REPO / "issues", root / "issues")
+    shutil.copytree(REPO / "templates", root / "templates")
+    for glossary in (REPO / "locales").rglob("glossary.csv") if glossaries else ():
+        target = root / glossary.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(glossary, target)
+    return root
+
+
+class _Tags(HTMLParser):
+    """Collects start and end tags, with the href and src of start tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append(("<", tag, str(found.get("href")), str(found.get("src"))))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append((">", tag))
+
+
+def rendered_tags(markdown: str) -> list[tuple[str, ...]]:
+    """Start and end tags (with href and src) of the HTML that ``markdown`` renders to."""
+    found = _Tags()
+    found.feed(parser().render(markdown))
+    found.close()
+    return found.tags
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A script of ``benchmarks/`` as a module (that folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
+    spec.loader.exec_module(module)
+    return module

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
-
-import pytest
 
 from lingopress.catalog import read_catalog
 from lingopress.engines import EngineOptions, choose_engine
@@ -22,7 +19,7 @@ from lingopress.engines.pseudo import pseudo_text
 from lingopress.languages import parse_language
 from lingopress.masking import PLACEHOLDER, mask
 from lingopress.sentences import split_sentences
-from tests.conftest import REPO, Invoke
+from tests.conftest import REPO, Invoke, newsletter
 
 FIXTURE = REPO / "tests" / "fixtures" / "translate-en_qps.argosmodel"
 FRAME = re.compile(r"⟦ .*? ⟧")
@@ -44,14 +41,6 @@ def follows_pseudo_rule(source: str, output: str) -> bool:
         and re.findall(r"\d+", words) == re.findall(r"\d+", PLACEHOLDER.sub(" ", source))
         and len(body.split()) == len(source.split())
     )
-
-
-@pytest.fixture
-def packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "packages"
-    folder.mkdir()
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
-    return folder
 
 
 def fake_package(folder: Path, source: str, target: str) -> None:
@@ -86,13 +75,7 @@ def test_fixture_installs_and_translates_the_newsletter(
     installed = invoke(["models", "install", str(FIXTURE)])
     assert installed.exit_code == 0, installed.output
     assert "en -> qps" in invoke(["models", "list"]).output
-    root = tmp_path / "weekly"
-    root.mkdir()
-    config = (REPO / "lingopress.toml").read_text(encoding="utf-8")
-    (root / "lingopress.toml").write_text(
-        config + '\n[languages.qps]\nengine = "argos"\npublish = "machine"\n', encoding="utf-8"
-    )
-    shutil.copytree(REPO / "issues", root / "issues")
+    root = newsletter(tmp_path, '\n[languages.qps]\nengine = "argos"\npublish = "machine"\n')
     invoke(["extract"], cwd=root)
     invoke(["update", "--lang", "qps"], cwd=root)
     # The tiny model needs a wider beam than a real one: beam 4 meets the rule on ~89%.

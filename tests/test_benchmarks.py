@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from types import ModuleType
 
 import pytest
 
 from lingopress import reassemble, segment
 from lingopress.frontmatter import read_front_matter
-from tests.conftest import REPO
+from tests.conftest import REPO, load_benchmark
 
-SCRIPT = REPO / "benchmarks" / "segment_speed.py"
 TINY = ["--base-kb", "5", "--scale", "1,2", "--repeat", "1"]
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """The benchmark script as a module (``benchmarks/`` is not a package)."""
-    spec = importlib.util.spec_from_file_location("segment_speed", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    """The benchmark script as a module."""
+    return load_benchmark("segment_speed")
 
 
 def first_front_matter() -> str:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lingopress.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
-from tests.conftest import REPO, Invoke, assert_one_line_error, tree_snapshot, write
+from tests.conftest import Invoke, assert_one_line_error, newsletter, tree_snapshot, write
 
 needs_gettext = pytest.mark.skipif(
     shutil.which("msgcat") is None, reason="GNU gettext is not installed"
@@ -22,17 +22,8 @@ needs_gettext = pytest.mark.skipif(
 
 
 def bundled_project(tmp_path: Path) -> Path:
-    """A copy of the bundled newsletter (config, issues, templates, glossaries)."""
-    root = tmp_path / "weekly"
-    root.mkdir()
-    shutil.copy(REPO / "lingopress.toml", root / "lingopress.toml")
-    shutil.copytree(REPO / "issues", root / "issues")
-    shutil.copytree(REPO / "templates", root / "templates")
-    for glossary in (REPO / "locales").rglob("glossary.csv"):
-        target = root / glossary.relative_to(REPO)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(glossary, target)
-    return root
+    """A copy of the bundled newsletter with its glossaries."""
+    return newsletter(tmp_path, glossaries=True)
 
 
 def catalog_files(root: Path) -> list[Path]:

@@ -40,14 +40,6 @@ def package_files(
     return {f"{top}/{name}": content for name, content in files.items() if content is not None}
 
 
-@pytest.fixture
-def packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "packages"
-    folder.mkdir()
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
-    return folder
-
-
 def test_install_list_remove(tmp_path: Path, packages: Path, invoke: Invoke) -> None:
     good = archive(tmp_path / "good.argosmodel", package_files())
     result = invoke(["models", "install", str(good)])

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from lingopress.models import installed_packages
-from tests.conftest import REPO
+from tests.conftest import load_benchmark
 
-SCRIPT = REPO / "benchmarks" / "mt_throughput.py"
 METHODS = ["argostranslate's way", "lingopress ArgosEngine", "bare translate_batch"]
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """The benchmark script as a module (``benchmarks/`` is not a package)."""
-    spec = importlib.util.spec_from_file_location("mt_throughput", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    """The benchmark script as a module."""
+    return load_benchmark("mt_throughput")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,9 @@ import yaml
 
 from lingopress import reassemble, segment
 from lingopress.frontmatter import read_front_matter
-from lingopress.markdown import parser
 from lingopress.reassembly import keep_inline, yaml_string
 from lingopress.segments import Segment
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO, SHARED, rendered_tags
 
 SPEC_FILES = ("commonmark-0.31.2.json", "gfm-spec.json")
 BLOCK_TAGS = frozenset(
@@ -57,28 +55,12 @@ def documents() -> list[tuple[str, str]]:
 DOCUMENTS = documents()
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, ...]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self.tags.append(("<", tag, str(found.get("href")), str(found.get("src"))))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tags.append((">", tag))
-
-
 def structure(
     markdown: str, *, front_matter: bool, blocks_only: bool = False
 ) -> list[tuple[str, ...]]:
     """Start and end tags (with href and src) of the HTML the Markdown body renders to."""
     body = markdown[read_front_matter(markdown, "x").body_offset :] if front_matter else markdown
-    tags = _Tags()
-    tags.feed(parser().render(body))
-    tags.close()
-    return [tag for tag in tags.tags if not blocks_only or tag[1] in BLOCK_TAGS]
+    return [tag for tag in rendered_tags(body) if not blocks_only or tag[1] in BLOCK_TAGS]
 
 
 def wrapped(item: Segment) -> str:

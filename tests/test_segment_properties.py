@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from html.parser import HTMLParser
 from itertools import pairwise
 
 import pytest
@@ -24,6 +23,7 @@ from lingopress import reassemble, segment
 from lingopress.frontmatter import read_front_matter
 from lingopress.markdown import parser
 from lingopress.segments import FRONT_MATTER_KIND, Segment
+from tests.conftest import rendered_tags
 
 SETTINGS = settings(
     max_examples=200,
@@ -506,25 +506,10 @@ def _split_keep_newlines(text: str) -> list[str]:
 # What the page renders to.
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, ...]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self.tags.append(("<", tag, str(found.get("href")), str(found.get("src"))))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tags.append((">", tag))
-
-
 def tags(markdown: str, *, blocks_only: bool = False) -> list[tuple[str, ...]]:
     """Start and end tags (with href and src) of the HTML ``markdown`` renders to (no BOM)."""
-    found = _Tags()
-    found.feed(parser().render(markdown.removeprefix("\ufeff")))
-    found.close()
-    return [tag for tag in found.tags if not blocks_only or tag[1] in BLOCK_TAGS]
+    found = rendered_tags(markdown.removeprefix("\ufeff"))
+    return [tag for tag in found if not blocks_only or tag[1] in BLOCK_TAGS]
 
 
 def block_tokens(markdown: str) -> list[tuple[object, ...]]:

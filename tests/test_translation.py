@@ -17,7 +17,7 @@ from lingopress.catalog import read_catalog
 from lingopress.engines.pseudo import pseudo_text
 from lingopress.masking import mask
 from lingopress.translation import machine_translate
-from tests.conftest import REPO, Invoke, assert_one_line_error, write
+from tests.conftest import REPO, Invoke, assert_one_line_error, newsletter, write
 
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="Apertium is not installed"
@@ -26,17 +26,6 @@ needs_gettext = pytest.mark.skipif(
     shutil.which("msgfmt") is None, reason="GNU gettext is not installed"
 )
 LINGOPRESS = Path(sys.executable).parent / "lingopress"
-
-
-def newsletter(tmp_path: Path, languages: str = "") -> Path:
-    """The bundled newsletter's config, issues and templates in a temporary folder."""
-    root = tmp_path / "weekly"
-    root.mkdir()
-    config = (REPO / "lingopress.toml").read_text(encoding="utf-8")
-    (root / "lingopress.toml").write_text(config + languages, encoding="utf-8")
-    shutil.copytree(REPO / "issues", root / "issues")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
 
 
 def protected(text: str) -> list[str]:

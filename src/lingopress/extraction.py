@@ -31,6 +31,7 @@ from lingopress.issue import Issue
 from lingopress.scaffold import SKELETON
 from lingopress.segments import Segment
 
+TEMPLATE_SUFFIX = ".pot"
 SITE_TEMPLATE = "site"
 """The name of the template of the site's own strings (``site.pot``, ``site.po``)."""
 
@@ -158,9 +159,14 @@ def extract_templates(
     planned.append((config.paths.pot(SITE_TEMPLATE), site_template(config)))
     written = [write_catalog(path, catalog, dry_run=dry_run) for path, catalog in planned]
     keep = {path.name for path, _ in planned}
-    folder = config.paths.catalog_templates
-    stale = sorted(p for p in folder.glob("*.pot") if p.name not in keep) if folder.is_dir() else []
+    stale = [path for path in template_paths(config) if path.name not in keep]
     if not dry_run:
         for path in stale:
             path.unlink()
     return written, stale
+
+
+def template_paths(config: Config) -> list[Path]:
+    """The extracted templates of a project, sorted (none before the first extract)."""
+    folder = config.paths.catalog_templates
+    return sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")) if folder.is_dir() else []

@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 
 import polib
 
-from lingopress.catalog import read_catalog, write_catalog
+from lingopress.catalog import write_catalog
 from lingopress.config import Config, LanguageSettings
 from lingopress.engines import Engine, EngineOptions, choose_engine
 from lingopress.errors import EngineError, LingopressError
-from lingopress.extraction import SITE_TEMPLATE
+from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.masking import PLACEHOLDER, Masked, MaskError, mask, placeholders_only, unmask
 from lingopress.merging import TM_COMMENT, is_translated
 from lingopress.sentences import join_sentences, split_sentences
+from lingopress.update import read_language_catalogs
 
 MT_COMMENT = "MT: "
 FAILED_COMMENT = "MT failed: "
@@ -265,18 +266,13 @@ def translate_catalogs(
 
 def _catalog_names(config: Config) -> list[str]:
     """Every issue with a template, then the site's strings."""
-    folder = config.paths.catalog_templates
-    names = sorted(path.stem for path in folder.glob("*.pot")) if folder.is_dir() else []
+    names = [path.stem for path in template_paths(config)]
     return [name for name in names if name != SITE_TEMPLATE] + [SITE_TEMPLATE]
 
 
 def _read_catalogs(config: Config, tag: str, names: Sequence[str]) -> dict[str, polib.POFile]:
     """The language's existing catalogs among ``names``; none at all is an error."""
-    catalogs = {}
-    for name in names:
-        path = config.paths.po(tag, name)
-        if path.is_file():
-            catalogs[name] = read_catalog(path, config.paths.relative(path))
+    catalogs = read_language_catalogs(config, tag, names)
     if not catalogs:
         raise LingopressError(f"no catalogs for {tag}: run 'lingopress update' first")
     return catalogs

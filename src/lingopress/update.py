@@ -24,18 +24,15 @@ from lingopress import __version__
 from lingopress.catalog import Written, format_entries, read_catalog, write_catalog
 from lingopress.config import Config, LanguageSettings
 from lingopress.errors import CatalogError
-from lingopress.extraction import SITE_TEMPLATE
+from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.merging import TranslationMemory, merge
-
-TEMPLATE_SUFFIX = ".pot"
 
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:
     """Every extracted template, by name (issue slugs and ``site``)."""
-    folder = config.paths.catalog_templates
-    paths = sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")) if folder.is_dir() else []
+    paths = template_paths(config)
     if not paths:
-        shown = config.paths.relative(folder).as_posix()
+        shown = config.paths.relative(config.paths.catalog_templates).as_posix()
         raise CatalogError(f"no templates in {shown}/: run 'lingopress extract' first")
     return {path.stem: read_catalog(path, config.paths.relative(path)) for path in paths}
 
