@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -135,41 +134,3 @@ def test_glossary_check_command(project: Path, invoke: Invoke) -> None:
     assert_one_line_error(
         invoke(["glossary", "check"], cwd=project), "locales/es/glossary.csv:2: 'paper': the target"
     )
-
-
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="Apertium is not installed")
-def test_mt_obeys_the_glossary_and_not_without_it(project: Path, invoke: Invoke) -> None:
-    write(
-        project / "locales" / "glossary.csv",
-        "source,note\nTransformer,architecture\nHugging Face,company\n",
-    )
-    write(
-        project / "locales" / "es" / "glossary.csv",
-        "source,target,note,forbidden\npaper,artículo,,papel\n"
-        "fine-tuning,ajuste fino,,afinando|afinar\n",
-    )
-    lines = [
-        "The paper uses Transformers from Hugging Face for fine-tuning.",
-        "Two papers on [Transformers](https://x.org/paper).",
-        "The results of the paper are good.",
-    ]
-    with_glossary = invoke(
-        ["mt", "--to", "es", "--engine", "apertium"], cwd=project, input="\n".join(lines)
-    )
-    without = invoke(
-        ["mt", "--to", "es", "--engine", "apertium", "--no-glossary"],
-        cwd=project,
-        input="\n".join(lines),
-    )
-    from lingopress.config import load_config
-    from lingopress.glossary import read_glossary
-
-    glossary = read_glossary(load_config(project).paths, "es")
-    good = [
-        glossary.problems(s, t)
-        for s, t in zip(lines, with_glossary.stdout.splitlines(), strict=True)
-    ]
-    bad = [glossary.problems(s, t) for s, t in zip(lines, without.stdout.splitlines(), strict=True)]
-    assert good == [[], [], []]
-    assert all(bad)  # Apertium alone: papel, Transformadores, Hugging Cara
-    assert "](https://x.org/paper)" in with_glossary.stdout.splitlines()[1]

@@ -95,7 +95,9 @@ class Forgetful:
         self.calls.append(list(sentences))
         return [s.replace("⟨0⟩", "") if len(self.calls) == 1 else s.upper() for s in sentences]
 
-    def alternatives(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    def alternatives(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[Sequence[str]] = ()
+    ) -> list[list[str]]:
         return [[s.replace("⟨0⟩", "")] for s in sentences]
 
 

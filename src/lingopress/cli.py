@@ -436,12 +436,13 @@ def mt(
     )
     lines = sys.stdin.read().splitlines()
     outcomes = machine_translate(lines, chosen, target, glossary)
-    failed = 0
-    for line, outcome in zip(lines, outcomes, strict=True):
+    failed = []
+    for number, (line, outcome) in enumerate(zip(lines, outcomes, strict=True), start=1):
         click.echo(outcome.translation if outcome.translation is not None else line)
-        failed += outcome.translation is None
+        if outcome.translation is None:
+            failed.append(f"line {number}: {outcome.problem}")
     if failed:
-        click.echo(f"{failed} lines kept untranslated: the engine lost a protected span", err=True)
+        click.echo(f"{len(failed)} lines kept untranslated ({'; '.join(failed)})", err=True)
 
 
 @cli.command()

@@ -74,8 +74,9 @@ class Found:
 class Glossary:
     """The terms that apply to one target language, with a matcher over all of them."""
 
-    def __init__(self, terms: Sequence[Term]):
+    def __init__(self, terms: Sequence[Term], tag: str = ""):
         self.terms = list(terms)
+        self.tag = tag
         self._forms: dict[tuple[bool, str], Term] = {}
         for term in self.terms:
             for form in _forms(term.source):
@@ -103,25 +104,120 @@ class Glossary:
     def problems(self, source: str, translation: str) -> list[str]:
         """What a translation does wrong with the terms of its source text.
 
-        Terms are looked for in the source with its URLs and code masked.
+        Terms are looked for in the source with its URLs and code masked; the target
+        may appear in its plural form (:func:`rendering`).
         """
         problems = []
         for found in self.find(mask(source).text):
             term = found.term
-            if term.target.casefold() not in translation.casefold():
+            targets = {term.target, rendering(term, term.source + "s", self.tag)}
+            if not any(target.casefold() in translation.casefold() for target in targets):
                 problems.append(f"'{term.source}' should be translated as '{term.target}'")
-            for rendering in term.forbidden:
-                if _contains(translation, rendering):
-                    problems.append(f"'{term.source}' must not be rendered as '{rendering}'")
+            for forbidden in term.forbidden:
+                if contains_rendering(translation, forbidden):
+                    problems.append(f"'{term.source}' must not be rendered as '{forbidden}'")
         return problems
 
 
-def _contains(text: str, rendering: str) -> bool:
+def rendering(term: Term, written: str, tag: str) -> str:
+    """How a term found as ``written`` is rendered in the language ``tag``.
+
+    A verbatim term stays as written (``Transformers``). A target is capitalised where
+    the source word was only by position (``Fine-tuning`` → ``Ajuste fino``) and, in a
+    language with a plural rule here, made plural where the source was
+    (``papers`` → ``artículos``).
+
+    >>> paper = Term("paper", "artículo")
+    >>> rendering(paper, "Papers", "es"), rendering(paper, "paper's", "es")
+    ('Artículos', 'artículo')
+    >>> rendering(Term("neural network", "red neuronal"), "neural networks", "es")
+    'redes neuronales'
+    >>> rendering(Term("paper", "论文"), "papers", "zh-Hans")
+    '论文'
+    """
+    if term.verbatim:
+        return written
+    target = term.target
+    plural = _PLURALS.get(tag.split("-")[0].lower())
+    folded = written.casefold().replace("’", "'")
+    if plural is not None and folded != term.source.casefold() and not folded.endswith("'s"):
+        target = plural(target)
+    if written[:1].isupper() and term.source[:1].islower() and target[:1].islower():
+        target = target[:1].upper() + target[1:]
+    return target
+
+
+_SPANISH_LINKS = frozenset(
+    [
+        "a",
+        "al",
+        "con",
+        "de",
+        "del",
+        "desde",
+        "el",
+        "en",
+        "entre",
+        "la",
+        "las",
+        "los",
+        "para",
+        "por",
+        "sin",
+        "sobre",
+        "y",
+    ]
+)
+_SPANISH_STRESSED = dict(zip("áéíóú", "aeiou", strict=True))
+
+
+def spanish_plural(phrase: str) -> str:
+    """The plural of a Spanish noun phrase: its words up to the first preposition.
+
+    Acronyms and hyphenated words stay as they are.
+
+    >>> spanish_plural("conjunto de datos"), spanish_plural("capa oculta")
+    ('conjuntos de datos', 'capas ocultas')
+    >>> spanish_plural("codificación posicional"), spanish_plural("caché KV")
+    ('codificaciones posicionales', 'cachés KV')
+    """
+    words = phrase.split(" ")
+    for index, word in enumerate(words):
+        if word.casefold() in _SPANISH_LINKS:
+            break
+        if word.isalpha() and not word.isupper():
+            words[index] = _spanish_plural_word(word)
+    return " ".join(words)
+
+
+def _spanish_plural_word(word: str) -> str:
+    """The plural of one Spanish word (the regular rules; ``-s``/``-x`` words unchanged).
+
+    >>> [_spanish_plural_word(w) for w in ("red", "luz", "análisis", "atención", "ley")]
+    ['redes', 'luces', 'análisis', 'atenciones', 'leyes']
+    """
+    last = word[-1].lower()
+    if last in "aeiouáéó":
+        return f"{word}s"
+    if last == "z":
+        return f"{word[:-1]}ces"
+    if last in "sx" and not (len(word) > 1 and word[-2] in _SPANISH_STRESSED):
+        return word
+    if len(word) > 1 and word[-2] in _SPANISH_STRESSED:  # atención → atenciones
+        word = word[:-2] + _SPANISH_STRESSED[word[-2]] + word[-1]
+    return f"{word}es"
+
+
+_PLURALS = {"es": spanish_plural}
+"""Plural rules for glossary targets, by primary language subtag."""
+
+
+def contains_rendering(text: str, rendering: str) -> bool:
     """Whether a forbidden rendering is in a text: as a whole word, except in CJK text.
 
-    >>> _contains("el papel de los datos", "papel"), _contains("papeleo", "papel")
+    >>> contains_rendering("el papel de los datos", "papel"), contains_rendering("papeleo", "papel")
     (True, False)
-    >>> _contains("一份关于变形金刚的报纸", "报纸")
+    >>> contains_rendering("一份关于变形金刚的报纸", "报纸")
     True
     """
     if _CJK.search(rendering):
@@ -164,7 +260,7 @@ def read_glossary(paths: Paths, tag: str) -> Glossary:
     }
     for term in read_terms(paths.language_glossary(tag), paths, verbatim=False):
         terms[term.source.casefold()] = term
-    return Glossary(list(terms.values()))
+    return Glossary(list(terms.values()), tag)
 
 
 def read_terms(path: Path, paths: Paths, *, verbatim: bool) -> list[Term]:

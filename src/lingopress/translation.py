@@ -30,7 +30,7 @@ from lingopress.config import Config, LanguageSettings
 from lingopress.engines import Engine, EngineOptions, choose_engine
 from lingopress.errors import EngineError, LingopressError
 from lingopress.extraction import SITE_TEMPLATE, template_paths
-from lingopress.glossary import Glossary, read_glossary
+from lingopress.glossary import Glossary, contains_rendering, read_glossary, rendering
 from lingopress.masking import PLACEHOLDER, Masked, MaskError, mask, placeholders_only, unmask
 from lingopress.merging import TM_COMMENT, is_translated
 from lingopress.sentences import join_sentences, split_sentences
@@ -48,6 +48,7 @@ class _Unit:
 
     masked: Masked
     sentences: list[str]
+    forbidden: tuple[str, ...] = ()
     translations: list[str | None] = field(default_factory=list)
 
 
@@ -72,11 +73,15 @@ def machine_translate(
 ) -> list[Outcome]:
     """Translate segment texts with one engine into the language ``target`` (BCP 47).
 
-    With a glossary, a translation that misses a term's target or uses a forbidden
-    rendering is done again with the terms masked, so that they come back as their
-    targets (masking every term at once would cost the engine its grammar).
+    With a glossary, a sentence's hypotheses that hold a forbidden rendering of one of
+    its terms are passed over for the engine's other hypotheses (decoded with those
+    renderings suppressed, where the engine can). A translation that still misses a
+    term's target or uses a forbidden rendering is done again with the terms masked, so
+    that they come back as their targets (masking every term at once would cost the
+    engine its grammar); if even that breaks the glossary, the text is left
+    untranslated with the reason, like a text that lost a link.
     """
-    outcomes = _translate_texts(texts, engine, target, None)
+    outcomes = _translate_texts(texts, engine, target, glossary, mask_glossary=False)
     if glossary is None:
         return outcomes
     redo = [
@@ -84,41 +89,56 @@ def machine_translate(
         for index, (text, outcome) in enumerate(zip(texts, outcomes, strict=True))
         if outcome.translation is None or glossary.problems(text, outcome.translation)
     ]
-    again = _translate_texts([texts[index] for index in redo], engine, target, glossary)
+    again = _translate_texts(
+        [texts[index] for index in redo], engine, target, glossary, mask_glossary=True
+    )
     for index, outcome in zip(redo, again, strict=True):
+        problems = glossary.problems(texts[index], outcome.translation or "")
+        if outcome.translation is not None and problems:
+            outcome = Outcome(None, "glossary: " + "; ".join(problems))
         outcomes[index] = outcome
     return outcomes
 
 
 def _translate_texts(
-    texts: Sequence[str], engine: Engine, target: str, glossary: Glossary | None
+    texts: Sequence[str],
+    engine: Engine,
+    target: str,
+    glossary: Glossary | None,
+    *,
+    mask_glossary: bool,
 ) -> list[Outcome]:
-    """One batched translation of texts, with the glossary's terms masked if given."""
+    """One batched translation of texts, with the glossary's terms masked on request."""
     if not texts:
         return []
-    prepared = [_prepare(text, glossary) for text in texts]
+    prepared = [_prepare(text, target, glossary, mask_glossary) for text in texts]
     units = [unit for text in prepared for unit in text.units]
     _translate_units(units, engine)
     return [_assemble(text, target) for text in prepared]
 
 
-def _prepare(text: str, glossary: Glossary | None) -> _Text:
-    """Cut a segment into masked units and sentences."""
+def _prepare(text: str, target: str, glossary: Glossary | None, mask_glossary: bool) -> _Text:
+    """Cut a segment into masked units and sentences, noting the renderings to avoid."""
     parts = _HARD_BREAK.split(text)
     separators = _HARD_BREAK.findall(text)
     units = []
     for part in parts:
         masked = mask(" ".join(part.split("\n")))
+        forbidden: tuple[str, ...] = ()
         if glossary is not None:
-            masked = mask_terms(masked, glossary)
-        units.append(_Unit(masked, split_sentences(masked.text)))
+            found = glossary.find(masked.text)
+            forbidden = tuple(dict.fromkeys(r for f in found for r in f.term.forbidden))
+            if mask_glossary:
+                masked = mask_terms(masked, glossary, target)
+        units.append(_Unit(masked, split_sentences(masked.text), forbidden))
     return _Text(units, separators)
 
 
-def mask_terms(masked: Masked, glossary: Glossary) -> Masked:
+def mask_terms(masked: Masked, glossary: Glossary, target: str) -> Masked:
     """Mask the glossary terms of a masked text too; they come back as their targets.
 
-    A verbatim term comes back exactly as written in the source (``Transformers``).
+    Each comes back in the form :func:`~lingopress.glossary.rendering` gives it: a
+    verbatim term exactly as written in the source (``Transformers``).
     """
     spans = list(masked.spans)
     pieces = []
@@ -126,37 +146,54 @@ def mask_terms(masked: Masked, glossary: Glossary) -> Masked:
     for found in glossary.find(masked.text):
         written = masked.text[found.start : found.end]
         pieces += [masked.text[position : found.start], f"⟨{len(spans)}⟩"]
-        spans.append(written if found.term.verbatim else found.term.target)
+        spans.append(rendering(found.term, written, target))
         position = found.end
     pieces.append(masked.text[position:])
     return Masked("".join(pieces), tuple(spans))
 
 
 def _translate_units(units: Sequence[_Unit], engine: Engine) -> None:
-    """Translate every sentence; retry the ones that lost placeholders."""
+    """Translate every sentence; retry the ones that lost placeholders or broke the glossary.
+
+    The retry asks for the engine's alternatives and takes the first that keeps the
+    placeholders and avoids the forbidden renderings, else the first that keeps the
+    placeholders (the glossary pass masks the terms of what is still wrong).
+    """
     jobs = [(unit, index) for unit in units for index in range(len(unit.sentences))]
     for unit in units:
         unit.translations = [s if placeholders_only(s) else None for s in unit.sentences]
     pending = [(unit, index) for unit, index in jobs if unit.translations[index] is None]
     results = engine.translate([unit.sentences[index] for unit, index in pending])
-    pending = _keep_valid(pending, [[result] for result in results])
+    pending = _keep_valid(pending, [[result] for result in results], lenient=False)
     if pending:
-        candidates = engine.alternatives([u.sentences[i] for u, i in pending], ALTERNATIVES)
-        pending = _keep_valid(pending, candidates)
+        candidates = engine.alternatives(
+            [unit.sentences[index] for unit, index in pending],
+            ALTERNATIVES,
+            [unit.forbidden for unit, _ in pending],
+        )
+        pending = _keep_valid(pending, candidates, lenient=True)
     if pending:
         _translate_between_placeholders(pending, engine)
 
 
 def _keep_valid(
-    pending: list[tuple[_Unit, int]], candidates: Sequence[Sequence[str]]
+    pending: list[tuple[_Unit, int]], candidates: Sequence[Sequence[str]], *, lenient: bool
 ) -> list[tuple[_Unit, int]]:
-    """Accept the first candidate keeping the sentence's placeholders; return the rest."""
+    """Accept the first good candidate of each sentence; return the sentences left.
+
+    Good means keeping the sentence's placeholders and holding no forbidden rendering;
+    ``lenient`` accepts a forbidden rendering when no candidate avoids one.
+    """
     still = []
     for (unit, index), options in zip(pending, candidates, strict=True):
         wanted = sorted(PLACEHOLDER.findall(unit.sentences[index]))
         valid = [text for text in options if sorted(PLACEHOLDER.findall(text)) == wanted]
-        if valid:
-            unit.translations[index] = valid[0]
+        clean = [
+            text for text in valid if not any(contains_rendering(text, r) for r in unit.forbidden)
+        ]
+        chosen = clean or (valid if lenient else [])
+        if chosen:
+            unit.translations[index] = chosen[0]
         else:
             still.append((unit, index))
     return still

@@ -2,7 +2,9 @@
 
 An engine translates sentences of one language pair: ``translate(sentences)`` returns
 one translation per sentence, in order, from one batched call; ``alternatives`` gives
-up to ``count`` candidates per sentence (only Argos has more than one). ``name`` and
+up to ``count`` candidates per sentence (only Argos has more than one), and is told for
+each sentence the renderings it must avoid (a glossary's forbidden renderings): Argos
+suppresses them in decoding, the other engines leave the choice to the caller. ``name`` and
 ``model`` say where a translation came from (``# MT: argos translate-en_es 1.9``).
 
 - ``argos``: Argos Translate packages run with CTranslate2 (:mod:`.argos`);
@@ -33,8 +35,14 @@ class Engine(Protocol):
         """Translate sentences of one language pair in one batched call."""
         ...
 
-    def alternatives(self, sentences: Sequence[str], count: int) -> list[list[str]]:
-        """Up to ``count`` candidate translations of each sentence, best first."""
+    def alternatives(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[Sequence[str]] = ()
+    ) -> list[list[str]]:
+        """Up to ``count`` candidate translations of each sentence, best first.
+
+        ``avoid`` (empty, or one entry per sentence) lists renderings that a candidate
+        should not contain, where the engine can steer its decoding away from them.
+        """
         ...
 
 

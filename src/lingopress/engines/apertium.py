@@ -87,6 +87,8 @@ class ApertiumEngine:
             raise EngineError(f"apertium {self.mode} failed: {problem[0]}")
         return [" ".join(html.unescape(block).split()) for block in blocks]
 
-    def alternatives(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    def alternatives(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[Sequence[str]] = ()
+    ) -> list[list[str]]:
         """Apertium gives one translation per sentence."""
         return [[translation] for translation in self.translate(sentences)]

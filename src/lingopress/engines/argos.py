@@ -7,10 +7,17 @@ model, sorted by length, and given to one ``Translator.translate_batch`` call wi
 token-based batch size; results come back in the original order. When no package
 translates a pair directly, two packages through English are chained (``de → en →
 ja``).
+
+Renderings to avoid (a glossary's forbidden renderings) are tokenized with the target
+side's model and passed to CTranslate2 as ``suppress_sequences``, which applies to a
+whole ``translate_batch`` call: sentences are grouped by what they must avoid, so a
+word banned for one sentence (``papel`` for "paper") stays allowed in the others
+("the role of data" → ``el papel de los datos``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -23,6 +30,8 @@ NAME = "argos"
 PIVOT = "en"
 MAX_BATCH_TOKENS = {"cpu": 1024, "cuda": 4096}
 """Tokens per batch: on a CPU, smaller batches waste less beam-search work on padding."""
+_WORD_START = "▁"
+"""SentencePiece's mark of a piece that begins a word."""
 _CODES = {"zh-Hans": "zh", "zh-Hant": "zt", "pt-BR": "pb"}
 """BCP 47 tags whose Argos code is not their primary language subtag."""
 
@@ -59,12 +68,26 @@ class ArgosEngine:
         """Translate all sentences, hop by hop, each hop one batched call."""
         return [candidates[0] for candidates in self.alternatives(sentences, 1)]
 
-    def alternatives(self, sentences: Sequence[str], count: int) -> list[list[str]]:
-        """Up to ``count`` hypotheses per sentence (from the last hop), best first."""
+    def alternatives(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[Sequence[str]] = ()
+    ) -> list[list[str]]:
+        """Up to ``count`` hypotheses per sentence (from the last hop), best first.
+
+        The last hop decodes each group of sentences that avoid the same renderings in
+        one call with those renderings suppressed.
+        """
         texts = list(sentences)
         for hop in self._hops[:-1]:
             texts = [candidates[0] for candidates in hop.run(texts, 1)]
-        return self._hops[-1].run(texts, count)
+        groups: dict[frozenset[str], list[int]] = {}
+        for index in range(len(texts)):
+            groups.setdefault(frozenset(avoid[index] if avoid else ()), []).append(index)
+        results: list[list[str]] = [[] for _ in texts]
+        for renderings, indices in groups.items():
+            group = self._hops[-1].run([texts[i] for i in indices], count, sorted(renderings))
+            for index, candidates in zip(indices, group, strict=True):
+                results[index] = candidates
+        return results
 
 
 class _Hop:
@@ -102,11 +125,14 @@ class _Hop:
             self.package.path / "bpe.model", self.package.from_code, self.package.to_code
         )
 
-    def run(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    def run(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[str] = ()
+    ) -> list[list[str]]:
         """Translate sentences in one ``translate_batch``, longest last; keep the order."""
         if not sentences:
             return []
         tokens = [self.tokenizer.encode(sentence) for sentence in sentences]
+        suppressed = self.token_sequences(avoid)
         order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
         beam = max(self.options.beam_size, count)
         results = self.translator.translate_batch(
@@ -117,11 +143,46 @@ class _Hop:
             beam_size=beam,
             num_hypotheses=count,
             replace_unknowns=True,
+            suppress_sequences=suppressed or None,
         )
         translations: list[list[str]] = [[] for _ in sentences]
         for index, result in zip(order, results, strict=True):
             translations[index] = [self._decode(hypothesis) for hypothesis in result.hypotheses]
         return translations
+
+    def token_sequences(self, renderings: Sequence[str]) -> list[list[str]]:
+        """The target token sequences that spell each rendering.
+
+        A rendering is tokenized as written and capitalised, each also without the
+        word-start marker of its first piece (as it is tokenized inside a word or after
+        CJK text); pieces the vocabulary lacks could never be generated and are left out.
+        """
+        sequences: list[list[str]] = []
+        for rendering in renderings:
+            for written in dict.fromkeys((rendering, rendering[:1].upper() + rendering[1:])):
+                pieces = self.tokenizer.encode(written)
+                variants = [pieces]
+                if pieces and pieces[0].startswith(_WORD_START) and len(pieces[0]) > 1:
+                    variants.append([pieces[0][1:], *pieces[1:]])
+                for variant in variants:
+                    if variant not in sequences and self._known(variant):
+                        sequences.append(variant)
+        return sequences
+
+    def _known(self, pieces: list[str]) -> bool:
+        """Whether every piece is in the target vocabulary (CTranslate2 refuses others)."""
+        return all(piece in self.vocabulary for piece in pieces)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The model's target vocabulary, from its CTranslate2 vocabulary file."""
+        model = self.package.path / "model"
+        for name in ("target_vocabulary", "shared_vocabulary"):
+            if (model / f"{name}.json").exists():
+                return frozenset(json.loads((model / f"{name}.json").read_text("utf-8")))
+            if (model / f"{name}.txt").exists():
+                return frozenset((model / f"{name}.txt").read_text("utf-8").splitlines())
+        return frozenset()
 
     def _decode(self, pieces: list[str]) -> str:
         """Text from target pieces, without the target prefix and a leading space."""

@@ -51,6 +51,8 @@ class PseudoEngine:
         """Pseudo-localise each sentence."""
         return [pseudo_text(sentence) for sentence in sentences]
 
-    def alternatives(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    def alternatives(
+        self, sentences: Sequence[str], count: int, avoid: Sequence[Sequence[str]] = ()
+    ) -> list[list[str]]:
         """The one pseudo-localisation of each sentence."""
         return [[translation] for translation in self.translate(sentences)]
