@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
 from lingopress.errors import CatalogError
-from lingopress.fileio import write_atomic
+from lingopress.fileio import Written as Written  # what write_catalog returns
+from lingopress.fileio import write_if_changed
 
 PAGE_WIDTH = 79
 """The column limit of reference lines, as GNU gettext fills them."""
@@ -229,30 +229,12 @@ def _entry_blocks(catalog: polib.POFile) -> list[list[str]]:
     return [_entry_lines(entry) for entry in entries]
 
 
-@dataclass(frozen=True)
-class Written:
-    """What writing a catalog did: ``changed`` false means the file was already so."""
-
-    path: Path
-    changed: bool
-    created: bool
-
-
 def write_catalog(path: Path, catalog: polib.POFile, *, dry_run: bool = False) -> Written:
     """Write a catalog atomically if its canonical bytes differ from the file's.
 
     With ``dry_run`` nothing is written; the result says what would change.
     """
-    data = format_catalog(catalog).encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return Written(path, changed=False, created=False)
-        created = False
-    except FileNotFoundError:
-        created = True
-    if not dry_run:
-        write_atomic(path, data)
-    return Written(path, changed=True, created=created)
+    return write_if_changed(path, format_catalog(catalog).encode("utf-8"), dry_run=dry_run)
 
 
 def _header_lines(catalog: polib.POFile) -> list[str]:

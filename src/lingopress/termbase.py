@@ -25,8 +25,8 @@ Three jobs on top of :mod:`lingopress.glossary`:
   more get rows of their own (what ``export_tbx`` writes comes back this way, file
   order aside). A verbatim row shadowed in every language comes back as those rows.
   ``deprecatedTerm-admn-sts`` and ``supersededTerm-admn-sts`` terms become
-  forbidden renderings. XML is read without DOCTYPE or entity declarations (refused
-  before parsing: internal entities could expand without bound).
+  forbidden renderings. XML is read by :mod:`lingopress.xmlsafe`, without DOCTYPE or
+  entity declarations (refused before parsing: internal entities could expand without bound).
 - **Suggest** (:func:`suggest_terms`): names with internal capitals (``FlashAttention``),
   acronyms (``GPT-4``, ``LoRA``), capitalised words and names not at a sentence start
   (``Whisper``, ``Stable Diffusion``) and lower-case phrases of two to four words seen
@@ -44,7 +44,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 
 from lingopress.config import Config, Paths
 from lingopress.errors import GlossaryError
@@ -59,9 +58,10 @@ from lingopress.glossary import (
 )
 from lingopress.issue import Issue
 from lingopress.masking import PLACEHOLDER, mask
+from lingopress.xmlsafe import XML_INVALID, XML_LANG
+from lingopress.xmlsafe import parse_xml as parse_safe_xml
 
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
 WEBLATE_HEADER = ("source", "target", "developer_comments")
@@ -69,9 +69,7 @@ WEBLATE_HEADER = ("source", "target", "developer_comments")
 _STATUS_TYPES = ("administrativeStatus", "normativeAuthorization")
 _FORBIDDEN_STATUS = ("deprecated", "superseded")
 _NOTE_TAGS = ("descrip", "note")
-_UNSAFE_XML = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CSV_ALIASES = {
     "original": "source",
     "untranslated": "source",
@@ -185,7 +183,7 @@ def _text_element(
     parent: ET.Element, tag: str, text: str, origin: Term, kind: str | None = None
 ) -> None:
     """A child element holding text (with a ``type`` attribute if ``kind`` is given)."""
-    if _XML_INVALID.search(text):
+    if XML_INVALID.search(text):
         message = f"'{origin.source}' holds a control character that XML cannot carry"
         raise GlossaryError(message, origin.path or None, origin.line or None)
     element = ET.SubElement(parent, tag, {"type": kind} if kind else {})
@@ -262,56 +260,9 @@ def read_exchange(path: Path, shown: str, config: Config, tags: Sequence[str]) -
     return _read_csv(text, shown, config, tags)
 
 
-class _UnsafeXML(Exception):
-    """A DOCTYPE or entity declaration met by the parser."""
-
-
 def parse_xml(data: bytes, shown: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """Parse XML into an ElementTree, with the line of every element.
-
-    DOCTYPE and entity declarations are refused before parsing (and by the parser):
-    ElementTree would expand internal entities, however many (billion laughs).
-    """
-    unsafe = _UNSAFE_XML.search(data)
-    if unsafe:
-        line = data.count(b"\n", 0, unsafe.start()) + 1
-        raise GlossaryError(_unsafe_message(), shown, line)
-    builder = ET.TreeBuilder()
-    lines: dict[ET.Element, int] = {}
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        element = builder.start(_clark(name), {_clark(k): v for k, v in attributes.items()})
-        lines[element] = parser.CurrentLineNumber
-
-    def refuse(*args: object) -> None:
-        raise _UnsafeXML
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: builder.end(_clark(name))
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as error:
-        message = expat.ErrorString(error.code)
-        raise GlossaryError(f"not well-formed XML: {message}", shown, error.lineno) from None
-    except _UnsafeXML:
-        raise GlossaryError(_unsafe_message(), shown, parser.CurrentLineNumber) from None
-    return builder.close(), lines
-
-
-def _unsafe_message() -> str:
-    """The refusal of a DOCTYPE or entity declaration."""
-    return "refused: XML with a DOCTYPE or ENTITY declaration (entities could expand without bound)"
-
-
-def _clark(name: str) -> str:
-    """Expat's ``uri}local`` name in ElementTree's ``{uri}local`` form."""
-    return f"{{{name}" if "}" in name else name
+    """Parse a TBX file as :func:`lingopress.xmlsafe.parse_xml` does, raising GlossaryErrors."""
+    return parse_safe_xml(data, shown, GlossaryError)
 
 
 def _local(tag: str) -> str:

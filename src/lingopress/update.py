@@ -27,6 +27,9 @@ from lingopress.errors import CatalogError
 from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.merging import TranslationMemory, merge
 
+_REVISION_FORMATS = ("%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S%z")
+"""How ``PO-Revision-Date`` is written: as GNU gettext and Poedit do, or with seconds."""
+
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:
     """Every extracted template, by name (issue slugs and ``site``)."""
@@ -122,10 +125,25 @@ def catalog_metadata(
 
 def revision_date() -> str:
     """Now (or ``SOURCE_DATE_EPOCH``) in the PO header's format, UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch and epoch.isdigit()
-        else dt.datetime.now(dt.UTC)
-    )
+    moment = source_date_epoch() or dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def parse_revision_date(value: str) -> dt.datetime | None:
+    """A ``PO-Revision-Date`` as a UTC time, or None if it is empty or not a date.
+
+    >>> parse_revision_date("2024-03-04 12:34+0100")
+    datetime.datetime(2024, 3, 4, 11, 34, tzinfo=datetime.timezone.utc)
+    """
+    for form in _REVISION_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), form).astimezone(dt.UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The time ``SOURCE_DATE_EPOCH`` fixes for reproducible output, if it is set (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch and epoch.isdigit() else None
