@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import polib
 import pytest
 
 from lingopress.errors import GlossaryError
 from lingopress.glossary import Glossary, Term, parse_terms
 from lingopress.masking import mask
-from tests.conftest import Invoke, assert_one_line_error, write
+from tests.conftest import REPO, Invoke, assert_one_line_error, newsletter, write
 
 GLOSSARY = Glossary(
     [
@@ -134,3 +136,30 @@ def test_glossary_check_command(project: Path, invoke: Invoke) -> None:
     assert_one_line_error(
         invoke(["glossary", "check"], cwd=project), "locales/es/glossary.csv:2: 'paper': the target"
     )
+
+
+def test_check_finds_every_seed_failure_with_its_line(tmp_path: Path, invoke: Invoke) -> None:
+    """The seed's mistakes (our sentences, its renderings) are each reported at their line."""
+    root = newsletter(tmp_path, glossaries=True)
+    for issue in (root / "issues").glob("*.md"):
+        issue.unlink()
+    fixture = (REPO / "tests" / "fixtures" / "seed-failures.zh-Hans.po").read_text("utf-8")
+    write(root / "locales" / "zh-Hans" / "seed.po", fixture)
+    template = polib.pofile(fixture)
+    for entry in template:
+        entry.msgstr = ""
+    write(root / "locales" / "templates" / "seed.pot", str(template))
+    result = invoke(["check", "--lang", "zh-Hans"], cwd=root)
+    assert result.exit_code == 1
+    reported: dict[str, set[int]] = {}
+    for report in result.stdout.splitlines():
+        found = re.fullmatch(r"locales/zh-Hans/seed\.po:(\d+): error glossary: .*'(.+)'", report)
+        if found:
+            reported.setdefault(found.group(2), set()).add(int(found.group(1)))
+    lines = fixture.splitlines()
+    seed = ("报纸", "变形金刚", "拥抱脸", "远程变压器", "深度打假", "canie", "标记化", "效率网")
+    for rendering in seed:
+        # the msgid line of each entry whose msgstr (the next line) holds the rendering
+        at = {n for n in range(1, len(lines)) if lines[n - 1].startswith("msgid ")}
+        assert reported.get(rendering) == {n for n in at if rendering in lines[n]}, rendering
+    print(f"seed failures reported: {sorted(reported)}")

@@ -140,6 +140,20 @@ def test_a_forbidden_rendering_apertium_cannot_avoid_is_marked_not_written(
     assert busy.msgstr == "" and not busy.fuzzy
     assert f"{FAILED_COMMENT}glossary: 'GPU' must not be rendered as 'el GPU'" in busy.tcomment
     assert paper.msgstr == "El artículo." and paper.fuzzy
+    catalog = project / "locales/es/first.po"  # an older machine translation, made without it
+    old = 'msgid "Keep the GPU busy."\nmsgstr ""'
+    older = '#, fuzzy\nmsgid "Keep the GPU busy."\nmsgstr "Mantener el GPU ocupado."'
+    text = catalog.read_text().replace("# MT failed: glossary: 'GPU' must not", "# MT: apertium x")
+    catalog.write_text(text.replace(old, older))
+    assert invoke(["translate", "--retranslate-fuzzy"], cwd=project).exit_code == 0
+    retried = {e.msgid: e for e in read_catalog(catalog, "first.po")}["Keep the GPU busy."]
+    assert retried.msgstr == "" and not retried.fuzzy and FAILED_COMMENT in retried.tcomment
+    reviewed = catalog.read_text().replace(
+        old, 'msgid "Keep the GPU busy."\nmsgstr "Ocupa la GPU."'
+    )
+    catalog.write_text(reviewed)  # a translator's work is never retried away
+    assert invoke(["translate", "--retranslate-fuzzy"], cwd=project).exit_code == 0
+    assert 'msgstr "Ocupa la GPU."' in catalog.read_text()
 
 
 @needs_apertium

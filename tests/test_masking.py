@@ -30,6 +30,7 @@ MASKED = [
     ),
     ("<https://a.org> <me@a.org>", "⟨0⟩ ⟨1⟩", ("<https://a.org>", "<me@a.org>")),
     ("[2305.14314] is a number", "[2305.14314] is a number", ()),
+    ("Written by %(author)s, 100%(s)", "Written by ⟨0⟩, 100%(s)", ("%(author)s",)),
     ("[![logo](l.png)](https://a.org)", "⟨0⟩logo⟨1⟩", ("[![", "](l.png)](https://a.org)")),
 ]
 

@@ -105,18 +105,73 @@ class Glossary:
         """What a translation does wrong with the terms of its source text.
 
         Terms are looked for in the source with its URLs and code masked; the target
-        may appear in its plural form (:func:`rendering`).
+        may appear inflected (:func:`has_target`).
         """
         problems = []
         for found in self.find(mask(source).text):
             term = found.term
-            targets = {term.target, rendering(term, term.source + "s", self.tag)}
-            if not any(target.casefold() in translation.casefold() for target in targets):
+            if not has_target(term.target, translation, self.tag):
                 problems.append(f"'{term.source}' should be translated as '{term.target}'")
             for forbidden in term.forbidden:
                 if contains_rendering(translation, forbidden):
                     problems.append(f"'{term.source}' must not be rendered as '{forbidden}'")
         return problems
+
+
+_WORD = re.compile(r"[^\W_]+")
+_ARABIC_PARTICLE = re.compile("^[وفبكل](?=...)")
+"""A conjunction or preposition written onto an Arabic word (و ف ب ك ل)."""
+_ARABIC_ARTICLE = re.compile("^(?:ال|ل(?=ل..))(?=..)")
+"""The article ال (ل before a word starting with ل, as in للغة), not a whole word."""
+
+
+def has_target(target: str, translation: str, tag: str = "") -> bool:
+    """Whether a translation holds a term's target, as written or inflected.
+
+    As written, anywhere: CJK targets and text without spaces between words need
+    that. Inflected: the target's words in order, each as a word that starts with it
+    less its last two letters (at least four kept): ``redes neuronales`` for ``red
+    neuronal``, ``colapsar`` for ``colapso``. In Arabic, the article and the particles
+    written onto a word do not count (``والتعلم العميق`` for ``تعلم عميق``).
+
+    >>> has_target("red neuronal", "dos redes neuronales"), has_target("cabeza", "la jefa")
+    (True, False)
+    >>> has_target("CNN", "画像のCNNは"), has_target("تعلم عميق", "بالتعلم العميق", "ar")
+    (True, True)
+    """
+    if target.casefold() in translation.casefold():
+        return True
+    if _CJK.search(target):
+        return False
+    arabic = tag.split("-")[0] == "ar"
+    wanted = _WORD.findall(target.casefold())
+    if arabic:
+        wanted = [_ARABIC_ARTICLE.sub("", word) for word in wanted]
+    stems = [word[: max(len(word) - 2, min(len(word), 4))] for word in wanted]
+    words = [_bare_forms(word, arabic) for word in _WORD.findall(translation.casefold())]
+    return any(
+        all(
+            any(form.startswith(stem) for form in forms)
+            for stem, forms in zip(stems, words[start:], strict=False)
+        )
+        for start in range(len(words) - len(stems) + 1)
+    )
+
+
+def _bare_forms(word: str, arabic: bool) -> set[str]:
+    """A word as written and, in Arabic, without the article and particles written onto it.
+
+    >>> sorted(_bare_forms("وبالتعلم", True))
+    ['التعلم', 'بالتعلم', 'تعلم', 'وبالتعلم']
+    """
+    forms = {word}
+    if arabic:
+        for particle in (0, 1, 2):
+            stripped = word
+            for _ in range(particle):
+                stripped = _ARABIC_PARTICLE.sub("", stripped)
+            forms |= {stripped, _ARABIC_ARTICLE.sub("", stripped)}
+    return forms
 
 
 def rendering(term: Term, written: str, tag: str) -> str:

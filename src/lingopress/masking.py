@@ -2,7 +2,8 @@
 
 Before a segment goes to an engine, its protected spans become numbered placeholders
 ``⟨0⟩``, ``⟨1⟩``, …: code spans, autolinks, inline HTML, HTML entities, backslash
-escapes, footnote references, bare URLs, and the markup of links and images (the
+escapes, footnote references, bare URLs, the named placeholders of template strings
+(``%(author)s``), and the markup of links and images (the
 opening ``[`` or ``![`` and the closing ``](destination "title")`` or ``][label]``, so
 that the link text itself is translated). Callers can protect more spans (glossary
 terms) with ``extra``. After the engine, :func:`unmask` puts every span back and
@@ -27,6 +28,7 @@ _PROTECTED = re.compile(
   | (?P<footnote>\[\^[^\]\s]+\])
   | (?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
   | (?P<escape>\\[!-/:-@\[-`{-~])
+  | (?P<format>%\([A-Za-z_][A-Za-z0-9_]*\)[sdif])             # %(name)s in templates
   | (?P<url>(?:https?://|ftp://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"])
     """,
     re.VERBOSE | re.DOTALL,
@@ -127,3 +129,16 @@ def unmask(masked: Masked, translation: str) -> str:
 def placeholders_only(text: str) -> bool:
     """Whether a masked text has nothing to translate (only placeholders, space, punctuation)."""
     return not any(char.isalnum() for char in PLACEHOLDER.sub("", text))
+
+
+def protected_spans(text: str) -> list[tuple[str, str]]:
+    """The protected spans of a text other than link markup, as ``(kind, span)`` in order.
+
+    The kinds are ``code``, ``autolink``, ``email``, ``html``, ``footnote``, ``entity``,
+    ``escape`` and ``url`` (a bare URL); quality checks compare them between a source
+    and its translation.
+
+    >>> protected_spans("Run `pip` (<https://pypi.org>) &amp; read[^1].")[1:]
+    [('autolink', '<https://pypi.org>'), ('entity', '&amp;'), ('footnote', '[^1]')]
+    """
+    return [(str(match.lastgroup), match.group()) for match in _PROTECTED.finditer(text)]

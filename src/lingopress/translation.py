@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import polib
 
 from lingopress.catalog import write_catalog
+from lingopress.checks import CheckContext, errors
 from lingopress.config import Config, LanguageSettings
 from lingopress.engines import Engine, EngineOptions, choose_engine
 from lingopress.errors import EngineError, LingopressError
@@ -78,12 +79,27 @@ def machine_translate(
     renderings suppressed, where the engine can). A translation that still misses a
     term's target or uses a forbidden rendering is done again with the terms masked, so
     that they come back as their targets (masking every term at once would cost the
-    engine its grammar); if even that breaks the glossary, the text is left
-    untranslated with the reason, like a text that lost a link.
+    engine its grammar).
+
+    A translation is kept only if no error rule of :mod:`lingopress.checks` finds
+    anything in it (a lost link, emphasis or code span, a broken glossary term): the
+    text is left untranslated with the reason instead.
     """
     outcomes = _translate_texts(texts, engine, target, glossary, mask_glossary=False)
-    if glossary is None:
-        return outcomes
+    if glossary is not None:
+        _enforce_glossary(texts, outcomes, engine, target, glossary)
+    context = CheckContext(target, glossary or Glossary([], target))
+    for index, (text, outcome) in enumerate(zip(texts, outcomes, strict=True)):
+        found = errors(text, outcome.translation, context) if outcome.translation else []
+        if found:
+            outcomes[index] = Outcome(None, "; ".join(found))
+    return outcomes
+
+
+def _enforce_glossary(
+    texts: Sequence[str], outcomes: list[Outcome], engine: Engine, target: str, glossary: Glossary
+) -> None:
+    """Translate again, with their terms masked, the texts whose translation breaks the glossary."""
     redo = [
         index
         for index, (text, outcome) in enumerate(zip(texts, outcomes, strict=True))
@@ -93,11 +109,7 @@ def machine_translate(
         [texts[index] for index in redo], engine, target, glossary, mask_glossary=True
     )
     for index, outcome in zip(redo, again, strict=True):
-        problems = glossary.problems(texts[index], outcome.translation or "")
-        if outcome.translation is not None and problems:
-            outcome = Outcome(None, "glossary: " + "; ".join(problems))
         outcomes[index] = outcome
-    return outcomes
 
 
 def _translate_texts(
@@ -323,7 +335,8 @@ def _pending(catalog: polib.POFile, retranslate_fuzzy: bool) -> list[polib.POEnt
             continue
         comment = entry.tcomment or ""
         machine = entry.fuzzy and MT_COMMENT in comment and not entry.previous_msgid
-        failed = FAILED_COMMENT in comment  # retried only on request, not on every run
+        # retried only on request, and never once a translator has filled it in
+        failed = FAILED_COMMENT in comment and not is_translated(entry)
         if (not is_translated(entry) and not failed) or (retranslate_fuzzy and (machine or failed)):
             entries.append(entry)
     return entries
@@ -353,8 +366,10 @@ class _Job:
                 for line in (entry.tcomment or "").split("\n")
                 if line and not line.startswith((MT_COMMENT, TM_COMMENT, FAILED_COMMENT))
             ]
-            if outcome.translation is None:
+            if outcome.translation is None:  # an earlier machine translation goes too
                 self.report.failed += 1
+                entry.msgstr = ""
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
                 entry.tcomment = "\n".join([*comments, f"{FAILED_COMMENT}{outcome.problem}"])
                 continue
             entry.msgstr = outcome.translation
