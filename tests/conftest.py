@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from lingopress.cli import cli
 from lingopress.markdown import parser
+from tests.browser import browser, browser_page  # noqa: F401  (fixtures for every test)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
