@@ -17,6 +17,11 @@ In a test module::
         assert page.locator("h1").inner_text() == "..."
         assert browser_page.errors == []
 
+A built site is best loaded over HTTP, as a host serves it (folder URLs give their
+``index.html``): ``with serve(folder) as base, new_page(browser, base) as page:`` starts
+the project's own preview server on a free port in a thread, and the page may fetch
+from that server only (any other request fails, and shows as a console error).
+
 Outside pytest (``scripts/screenshots.py``): ``with launch() as chromium: ...``.
 """
 
@@ -29,11 +34,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Dialog,
+        Error,
+        FloatRect,
+        Page,
+        Route,
+        ViewportSize,
+    )
 
 CHROMIUM = Path(os.environ.get("LINGOPRESS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = (
@@ -96,11 +112,39 @@ class BrowserPage:
         self.page.goto(path.resolve().as_uri(), wait_until="load")
         return self.page
 
-    def screenshot(self, target: Path, *, phone: bool = False, full_page: bool = False) -> Path:
-        """Save a PNG of the current page at desktop or phone width."""
+    def open_url(self, url: str, *, phone: bool = False) -> Page:
+        """Load a URL (of :func:`serve`) at desktop or phone size; it must answer 200."""
         self.page.set_viewport_size(PHONE if phone else DESKTOP)
+        response = self.page.goto(url, wait_until="load")
+        assert response is not None and response.status == 200, (url, response)
+        return self.page
+
+    def screenshot(
+        self,
+        target: Path,
+        *,
+        phone: bool = False,
+        full_page: bool = False,
+        height: int | None = None,
+    ) -> Path:
+        """Save a PNG of the current page at desktop or phone width.
+
+        ``full_page`` takes the whole page, ``height`` its top that many pixels (or less).
+        """
+        size = PHONE if phone else DESKTOP
+        self.page.set_viewport_size(size)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(target), full_page=full_page)
+        if height is None:
+            self.page.screenshot(path=str(target), full_page=full_page)
+        else:
+            page_height = int(self.page.evaluate("document.documentElement.scrollHeight"))
+            clip: FloatRect = {
+                "x": 0,
+                "y": 0,
+                "width": size["width"],
+                "height": min(height, page_height),
+            }
+            self.page.screenshot(path=str(target), full_page=True, clip=clip)
         return target
 
     def _console(self, message: ConsoleMessage) -> None:
@@ -110,18 +154,71 @@ class BrowserPage:
     def _page_error(self, error: Error) -> None:
         self.errors.append(f"page error: {error}")
 
+    def _dialog(self, dialog: Dialog) -> None:
+        self.errors.append(f"dialog: {dialog.type} {dialog.message!r}")
+        dialog.dismiss()
+
 
 @contextlib.contextmanager
-def new_page(browser: Browser) -> Iterator[BrowserPage]:
-    """A page in its own context (no shared storage), offline, recording errors."""
-    context = browser.new_context(viewport=DESKTOP, offline=True, java_script_enabled=True)
+def new_context(browser: Browser, served: str | None = None) -> Iterator[BrowserContext]:
+    """A browser context of its own (no shared storage, cookies or cache).
+
+    Offline, or with ``served`` (a base URL from :func:`serve`) able to reach that
+    server only: any other request is blocked, and shows as a console error.
+    """
+    context = browser.new_context(viewport=DESKTOP, offline=served is None)
+    if served is not None:
+        origin = urlsplit(served).netloc
+
+        def local_only(route: Route) -> None:
+            if urlsplit(route.request.url).netloc == origin:
+                route.continue_()
+            else:
+                route.abort("blockedbyclient")
+
+        context.route("**/*", local_only)
     try:
-        page = BrowserPage(context.new_page())
-        page.page.on("console", page._console)
-        page.page.on("pageerror", page._page_error)
-        yield page
+        yield context
     finally:
         context.close()
+
+
+def watch(page: Page) -> BrowserPage:
+    """A page that records its console errors, uncaught errors and dialogs (dismissed)."""
+    watched = BrowserPage(page)
+    page.on("console", watched._console)
+    page.on("pageerror", watched._page_error)
+    page.on("dialog", watched._dialog)
+    return watched
+
+
+@contextlib.contextmanager
+def new_page(browser: Browser, served: str | None = None) -> Iterator[BrowserPage]:
+    """A page in its own context (see :func:`new_context`), recording errors and dialogs."""
+    with new_context(browser, served) as context:
+        yield watch(context.new_page())
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1 from a thread; yield its base URL.
+
+    The server is lingopress's own preview server (``lingopress serve``), on a free port.
+    """
+    import threading
+
+    from lingopress.render import preview_server
+
+    server = preview_server(folder, 0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @pytest.fixture(scope="module")

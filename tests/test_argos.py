@@ -87,6 +87,8 @@ def test_fixture_installs_and_translates_the_newsletter(
     sentences = exact = ruled = 0
     for path in sorted((root / "locales" / "qps").glob("*.po")):
         for entry in read_catalog(path, path.name):
+            if entry.msgid_plural:
+                continue  # plural forms are for translators: MT leaves them alone
             if not entry.msgstr:
                 assert "MT failed: " in entry.tcomment  # refused, never written broken
                 continue

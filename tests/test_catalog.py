@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lingopress.catalog import format_catalog, parse_catalog, read_catalog, write_catalog
+from lingopress.errors import CatalogError
+from lingopress.languages import parse_language
 from tests.conftest import Invoke, assert_one_line_error, newsletter, tree_snapshot, write
 
 needs_gettext = pytest.mark.skipif(
@@ -51,13 +53,22 @@ def same_entries(path: Path) -> None:
     ours = parse_catalog(path.read_text(encoding="utf-8"))
     with path.open("rb") as stream:
         babel = read_po(stream)
-    ours_pairs = {(e.msgctxt, e.msgid): (e.msgstr, e.fuzzy) for e in ours if not e.obsolete}
+    ours_pairs = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.fuzzy)
+        for e in ours
+        if not e.obsolete and not e.msgid_plural
+    }
     babel_pairs = {
         (m.context, m.id): (m.string or "", m.fuzzy)
         for m in babel
         if m.id and not isinstance(m.id, tuple)
     }
     assert ours_pairs == babel_pairs
+    ours_plurals = {
+        (e.msgctxt, e.msgid, e.msgid_plural) for e in ours if e.msgid_plural and not e.obsolete
+    }
+    babel_plurals = {(m.context, *m.id) for m in babel if isinstance(m.id, tuple)}
+    assert ours_plurals == babel_plurals
     assert [m.id for m in babel.obsolete.values()] == [e.msgid for e in ours if e.obsolete]
 
 
@@ -80,7 +91,7 @@ def test_update_twice_changes_nothing(tmp_path: Path, invoke: Invoke) -> None:
         path: (path.read_bytes(), path.stat().st_mtime_ns, path.stat().st_ino)
         for path in catalog_files(root)
     }
-    result = invoke(["run"], cwd=root)
+    result = invoke(["run", "--force"], cwd=root)  # every stage, not the no-op shortcut
     assert "templates: 5 in all, 0 created, 0 updated, 5 unchanged" in result.output
     assert "catalogs: 20 in all, 0 created, 0 updated, 20 unchanged" in result.output
     after = {
@@ -122,7 +133,7 @@ def test_site_template_has_trans_blocks_and_calls(project: Path, invoke: Invoke)
     assert ("menu", "Issues") in found
     assert found[(None, "%(num)d issue")].msgid_plural == "%(num)d issues"
     assert (None, "Languages") in found  # from the default base.html
-    assert ("<lingopress>/templates/base.html", "20") in found[(None, "Languages")].occurrences
+    assert ("<lingopress>/templates/base.html", "22") in found[(None, "Languages")].occurrences
 
 
 def test_template_syntax_error_is_one_line(project: Path, invoke: Invoke) -> None:
@@ -413,3 +424,80 @@ def test_written_catalogs_are_msgcat_fixed_points(
     assert [(e.msgid, e.msgstr, e.occurrences) for e in back] == [
         (e.msgid, e.msgstr, e.occurrences) for e in catalog
     ]
+
+
+def _catalog_in(language: str, plurals: str = "") -> str:
+    header = f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
+    header += '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    return (
+        header
+        + 'msgid "%(n)s issue"\nmsgid_plural "%(n)s issues"\n'
+        + (plurals or 'msgstr[0] ""\n')
+    )
+
+
+def problem_of(text: str, tag: str = "") -> str:
+    """What reading catalog text says is wrong with it (empty: nothing)."""
+    try:
+        parse_catalog(text, "x.po", parse_language(tag) if tag else None)
+    except CatalogError as error:
+        return str(error)
+    return ""
+
+
+@pytest.mark.parametrize(
+    ("tag", "declared", "problem"),
+    [
+        ("es", "es", ""),
+        ("es", "es_ES", ""),  # Poedit's choice of a region is not another language
+        ("es", "", ""),
+        ("zh-Hans", "zh_CN", ""),  # a script on one side only: no contradiction
+        ("zh-Hans", "zh_Hans", ""),
+        ("es", "fr", "x.po:3: the header says Language: fr, but this is the es catalog"),
+        (
+            "zh-Hans",
+            "zh_Hant",
+            "x.po:3: the header says Language: zh_Hant, but this is the zh-Hans",
+        ),
+    ],
+)
+def test_a_catalog_must_be_in_its_language(tag: str, declared: str, problem: str) -> None:
+    text = _catalog_in(declared)
+    assert problem_of(text) == ""  # without a language: no opinion
+    found = problem_of(text, tag)
+    assert found.startswith(problem) and bool(found) == bool(problem), found
+
+
+def test_plural_forms_are_in_order_and_within_the_language() -> None:
+    two = 'msgstr[0] "un"\nmsgstr[1] "dos"\n'
+    assert problem_of(_catalog_in("ja", two)) == ""
+    assert problem_of(_catalog_in("ja", two), "ja") == (
+        "x.po:9: msgstr[1] is one form too many: ja has 1 plural form"
+    )
+    assert problem_of(_catalog_in("es", two), "es") == ""
+    for wrong in ("msgstr[1]", "msgstr[01]"):
+        assert problem_of(_catalog_in("es", f'{wrong} "x"\n')) == (
+            f"x.po:8: PO syntax: {wrong} where msgstr[0] was expected"
+        )
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('msgstr "a\\qb"', "unknown escape sequence '\\q'"),
+        ('msgstr "\\x41"', "unknown escape sequence '\\x'"),
+        ('msgstr "a\\0b"', "unknown escape sequence '\\0'"),
+        ('msgstr[0] "no msgid_plural"', "expected msgid_plural or msgstr before msgstr[0]"),
+    ],
+)
+def test_escapes_and_keywords_polib_would_misread_are_refused(line: str, problem: str) -> None:
+    assert problem_of(f'msgid "x"\n{line}\n').startswith(f"x.po:2: PO syntax: {problem}")
+    readable = 'msgid "x"\nmsgstr "tab\\t quote\\" backslash\\\\ bell\\a end\\n"\n'
+    assert parse_catalog(readable, "x.po")[0].msgstr == 'tab\t quote" backslash\\ bell\a end\n'
+
+
+def test_lines_end_where_polib_ends_them() -> None:
+    nul = 'msgid "a"\r\nmsgstr "b"\rmsgid "\0"\nmsgstr ""\n'
+    assert problem_of(nul).startswith("x.po:3: contains a NUL character")
+    mac = 'msgid "a"\rmsgstr "b"\r\rmsgid "a"\rmsgstr "c"\r'  # lone CRs end lines too
+    assert problem_of(mac) == "x.po:4: duplicate message (first defined on line 1)"
