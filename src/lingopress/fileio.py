@@ -7,15 +7,23 @@ file keeps the old one's permissions, or gets the usual ones of a new file (0666
 the umask), not the private 0600 of a temporary file.
 :func:`write_if_changed` leaves a file whose bytes would not change alone, so that
 a stage with nothing new to say changes nothing (not even modification times).
+A process killed between the two steps (``SIGKILL``, power loss) leaves its temporary
+file, ``.<name>.<8 random characters>.tmp``, next to the untouched target;
+:func:`remove_temporaries` clears them away, which a writer does once it holds the
+project's lock (:mod:`lingopress.lock`), when no other process can be writing them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+"""The name of a temporary file of :func:`write_atomic` (as ``tempfile.mkstemp`` makes it)."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -33,6 +41,28 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             Path(temporary).unlink()
         raise
+
+
+def is_temporary(path: Path) -> bool:
+    """Whether ``path`` is named like a temporary file of :func:`write_atomic`."""
+    return _TEMPORARY.fullmatch(path.name) is not None
+
+
+def remove_temporaries(folder: Path, *, recursive: bool = True, of: str = "") -> list[Path]:
+    """Remove the temporary files that killed writers left in ``folder`` (and below).
+
+    ``of`` limits it to the temporary files of targets whose names start with it. Only
+    call it while no other process can be writing there (holding the project's lock).
+    Returns what was removed; a missing folder has nothing to remove.
+    """
+    found = folder.rglob(f".{of}*.tmp") if recursive else folder.glob(f".{of}*.tmp")
+    removed = []
+    for path in sorted(found) if folder.is_dir() else ():
+        if is_temporary(path) and path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def _mode_for(path: Path) -> int:

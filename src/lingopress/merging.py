@@ -48,21 +48,41 @@ def is_translated(entry: polib.POEntry) -> bool:
 
 @dataclass
 class TranslationMemory:
-    """Reviewed translations of a language, by source text, with the issue they come from."""
+    """Reviewed translations of a language, by source text, with the issue they come from.
+
+    ``excluded`` names issues whose translations this memory does not lend (see
+    :meth:`without`).
+    """
 
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    excluded: frozenset[str] = frozenset()
 
     def learn(self, slug: str, catalog: polib.POFile) -> None:
-        """Remember the reviewed, singular translations of one catalog (first one wins)."""
-        for entry in catalog:
-            reviewed = is_translated(entry) and not entry.fuzzy and not entry.obsolete
+        """Remember the reviewed, singular translations of one catalog (first one wins).
+
+        Obsolete entries count too, after the active ones. Merging keeps every reviewed
+        translation of a catalog, active or obsolete, so the memory is the same before and
+        after any part of an update: an update that was interrupted between two catalogs
+        lends, when run again, what an uninterrupted one would have.
+        """
+        entries = [entry for entry in catalog if not entry.obsolete]
+        for entry in entries + [entry for entry in catalog if entry.obsolete]:
+            reviewed = is_translated(entry) and not entry.fuzzy
             if reviewed and not entry.msgid_plural and entry.msgid not in self.translations:
                 self.translations[entry.msgid] = (entry.msgstr, slug)
 
     def without(self, slug: str) -> TranslationMemory:
-        """The memory without the translations of one issue (its own catalog)."""
-        kept = {k: v for k, v in self.translations.items() if v[1] != slug}
-        return TranslationMemory(kept)
+        """The memory without the translations of one issue (its own catalog).
+
+        It shares this memory's translations rather than copying them, so that lending
+        to every issue of an archive costs the same per issue whatever its size.
+        """
+        return TranslationMemory(self.translations, self.excluded | {slug})
+
+    def get(self, msgid: str) -> tuple[str, str] | None:
+        """The translation of a source text and the issue it comes from, if lent."""
+        found = self.translations.get(msgid)
+        return None if found is None or found[1] in self.excluded else found
 
 
 def merge(
@@ -127,7 +147,7 @@ def _fuzzy_from(message: polib.POEntry, lender: polib.POEntry) -> polib.POEntry:
 def _from_memory(message: polib.POEntry, memory: TranslationMemory) -> polib.POEntry:
     """A new message, translated from the memory (fuzzy) if it knows the exact text."""
     entry = message
-    known = None if message.msgid_plural else memory.translations.get(message.msgid)
+    known = None if message.msgid_plural else memory.get(message.msgid)
     if known is not None:
         entry.msgstr, slug = known
         entry.flags = ["fuzzy"]
