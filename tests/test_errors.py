@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lingopress.errors import ConfigError, LingopressError, NotImplementedYetError
+from lingopress.errors import ConfigError, LingopressError
 
 
 def test_location_forms() -> None:
     assert str(LingopressError("bad", Path("issues/x.md"), 3)) == "issues/x.md:3: bad"
     assert str(ConfigError("bad", "lingopress.toml")) == "lingopress.toml: bad"
     assert str(LingopressError("bad")) == "bad"
-    assert str(NotImplementedYetError("models list")) == "not implemented yet: models list"
 
 
 def test_messages_are_folded_onto_one_line() -> None:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
@@ -28,11 +29,13 @@ from lingopress import models as models_lib
 from lingopress.catalog import Written
 from lingopress.config import ENGINES, Config, LanguageSettings, load_config, normalise_base_url
 from lingopress.engines import EngineOptions, choose_engine
-from lingopress.errors import ConfigError, LingopressError, NotImplementedYetError
+from lingopress.errors import ConfigError, LingopressError
 from lingopress.extraction import extract_templates
+from lingopress.fileio import remove_temporaries
 from lingopress.glossary import read_glossary, read_terms
 from lingopress.issue import check_slug, read_issues
 from lingopress.languages import LanguageCodeError, parse_language
+from lingopress.lock import LOCK_FILE, project_lock
 from lingopress.progress import project_progress, status_lines, status_report
 from lingopress.scaffold import ProjectSettings, init_project
 from lingopress.translation import LanguageReport, Progress, machine_translate, translate_catalogs
@@ -94,6 +97,46 @@ class Session:
         if self.verbosity > 0:
             click.echo(message)
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the project's lock (one writer at a time); clear what killed runs left."""
+        paths = self.config.paths
+        with project_lock(
+            paths.root,
+            waiting=lambda holder: self.detail(
+                f"waiting for {LOCK_FILE}"
+                + (f" (pid {holder.pid}, since {holder.started()})" if holder else "")
+            ),
+        ) as held:
+            if held.previous is not None:
+                self.detail(f"took over {LOCK_FILE} from pid {held.previous.pid} (gone)")
+            left = remove_temporaries(paths.root, recursive=False, of=".lingopress")
+            for path in left + remove_temporaries(paths.locales) + remove_temporaries(paths.site):
+                self.detail(f"removed {paths.relative(path)} (left by an interrupted run)")
+            yield
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes_project(
+    command: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Run a command that writes project files under :meth:`Session.writing`.
+
+    Dry runs (``--check``, ``--dry-run``) write nothing and take no lock.
+    """
+
+    @functools.wraps(command)
+    def locked(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if kwargs.get("check_only") or kwargs.get("dry_run"):
+            return command(session, *args, **kwargs)
+        with session.writing():
+            return command(session, *args, **kwargs)
+
+    return locked
+
 
 class LanguageTag(click.ParamType[str]):
     """A BCP 47 language tag such as ``zh-Hans`` (a usage error otherwise)."""
@@ -149,11 +192,6 @@ format_option = click.option(
     show_default=True,
     help="Output for people (text) or programs (json).",
 )
-
-
-def not_implemented(verb: str) -> NoReturn:
-    """Stop a verb that a later release implements, with the contract's message."""
-    raise NotImplementedYetError(verb)
 
 
 @click.group(cls=LingopressGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -237,6 +275,7 @@ def init(
 
 @cli.command()
 @click.pass_obj
+@writes_project
 def extract(session: Session) -> None:
     """Extract issues and templates into locales/templates/*.pot."""
     extract_stage(session)
@@ -260,6 +299,7 @@ def extract_stage(session: Session) -> None:
     help="Write nothing; exit 1 if a catalog is not up to date (for CI).",
 )
 @click.pass_obj
+@writes_project
 def update(session: Session, langs: tuple[str, ...], check_only: bool) -> None:
     """Create or update locales/<lang>/*.po from the .pot templates, keeping every translation."""
     update_stage(session, langs, check_only=check_only)
@@ -331,6 +371,7 @@ def report_written(session: Session, written: list[Written], what: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be translated; call no engine.")
 @click.pass_obj
+@writes_project
 def translate(
     session: Session,
     langs: tuple[str, ...],
@@ -450,11 +491,49 @@ def mt(
 @issue_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @format_option
+@click.pass_obj
 def check(
-    langs: tuple[str, ...], issues: tuple[str, ...], strict: bool, output_format: str
+    session: Session,
+    langs: tuple[str, ...],
+    issues: tuple[str, ...],
+    strict: bool,
+    output_format: str,
 ) -> None:
-    """Report problems in translations as path:line: severity check-id: message."""
-    not_implemented("check")
+    """Report problems in translations as path:line: severity check-id: message.
+
+    Errors exit 1, warnings only with --strict. A translator silences a check on one
+    entry with the translator comment "# lingopress: ignore CHECK-ID".
+    """
+    check_stage(session, langs, issues, strict=strict, output_format=output_format)
+
+
+def check_stage(
+    session: Session,
+    langs: tuple[str, ...],
+    issues: tuple[str, ...] = (),
+    *,
+    strict: bool = False,
+    output_format: str = "text",
+    in_pipeline: bool = False,
+) -> None:
+    """Print every problem of the chosen catalogs; fail on errors (and warnings if strict)."""
+    from lingopress.checks import check_project
+
+    config = session.config
+    tags = [settings.tag for settings in selected_languages(config, langs)]
+    report = check_project(config, tags, issues)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            if problem.severity == "error" or strict or not in_pipeline:
+                click.echo(str(problem))
+            else:
+                session.say(str(problem))  # warnings on the way through run: not with -q
+    if report.failed(strict):
+        raise LingopressError(report.summary() + (" (--strict)" if strict else ""))
+    if output_format == "text":
+        session.say(report.summary())
 
 
 @cli.command()
@@ -480,9 +559,33 @@ def status(session: Session, langs: tuple[str, ...], by_section: bool, output_fo
 @click.option(
     "--out", type=DIRECTORY, required=True, metavar="DIR", help="Where to write the pages."
 )
-def review(langs: tuple[str, ...], issues: tuple[str, ...], out: Path) -> None:
-    """Write static side-by-side review pages (source, translation, state, problems)."""
-    not_implemented("review")
+@click.pass_obj
+def review(session: Session, langs: tuple[str, ...], issues: tuple[str, ...], out: Path) -> None:
+    """Write static side-by-side review pages (source, translation, state, problems).
+
+    DIR/index.html lists the languages, DIR/<lang>/index.html the issues of one
+    language, DIR/<lang>/<slug>.html the messages of one issue by section. The pages
+    open from the file system and run no script.
+    """
+    from lingopress.review import render_review, review_site, write_review
+
+    config = session.config
+    site = review_site(config, selected_languages(config, langs), issues)
+    written = write_review(render_review(site), out)
+    for result in written:
+        if result.changed:
+            session.detail(f"  {'created' if result.created else 'updated'} {result.path}")
+    created = sum(result.created for result in written)
+    updated = sum(result.changed for result in written) - created
+    pages, languages = len(site.pages), len(site.languages)
+    messages = sum(len(page.entries) for page in site.pages)
+    problems = sum(sum(page.problems.values()) for page in site.pages)
+    session.say(
+        f"review: {pages} issue page{'s' * (pages != 1)} in {languages} "
+        f"language{'s' * (languages != 1)}, {messages} messages, {problems} problems; "
+        f"{created} created, {updated} updated, {len(written) - created - updated} unchanged; "
+        f"open {out / 'index.html'}"
+    )
 
 
 @cli.command()
@@ -492,9 +595,34 @@ def review(langs: tuple[str, ...], issues: tuple[str, ...], out: Path) -> None:
     "--out", type=DIRECTORY, required=True, metavar="DIR", help="Where to write the files."
 )
 @click.option("--include-fuzzy", is_flag=True, help="Use unreviewed (fuzzy) translations too.")
-def export(lang: str, issues: tuple[str, ...], out: Path, include_fuzzy: bool) -> None:
-    """Write the translated Markdown of issues, for publishing elsewhere."""
-    not_implemented("export")
+@click.pass_obj
+def export(
+    session: Session, lang: str, issues: tuple[str, ...], out: Path, include_fuzzy: bool
+) -> None:
+    """Write the translated Markdown of issues (DIR/<slug>.md), for publishing elsewhere.
+
+    Reviewed translations are used (with --include-fuzzy unreviewed ones too); other
+    segments stay in the source language.
+    """
+    from lingopress.export import export_issues, write_exported
+
+    exported = export_issues(session.config, lang, issues, out, include_fuzzy=include_fuzzy)
+    written = write_exported(exported)
+    for item, result in zip(exported, written, strict=True):
+        state = ("created" if result.created else "updated") if result.changed else "unchanged"
+        session.detail(
+            f"  {state} {item.path} ({item.translated} of {item.segments} segments translated)"
+        )
+    created = sum(result.created for result in written)
+    updated = sum(result.changed for result in written) - created
+    translated = sum(item.translated for item in exported)
+    segments = sum(item.segments for item in exported)
+    session.say(
+        f"export {lang}: {len(written)} issue{'s' * (len(written) != 1)}, "
+        f"{translated} of {segments} segments translated"
+        f"{' (fuzzy included)' if include_fuzzy else ''}; {created} created, {updated} updated, "
+        f"{len(written) - created - updated} unchanged"
+    )
 
 
 @cli.command()
@@ -502,19 +630,42 @@ def export(lang: str, issues: tuple[str, ...], out: Path, include_fuzzy: bool) -
 @click.option(
     "--out", type=DIRECTORY, metavar="DIR", help="Output folder (default: the configured site/)."
 )
-def build(langs: tuple[str, ...], out: Path | None) -> None:
-    """Render the static site for every language."""
-    not_implemented("build")
+@click.pass_obj
+@writes_project
+def build(session: Session, langs: tuple[str, ...], out: Path | None) -> None:
+    """Render the static site for every language (--lang: a site of those languages only)."""
+    build_stage(session, langs, out)
 
 
-PIPELINE_STAGES = ("extract", "update", "translate", "check", "build")
+def build_stage(session: Session, langs: tuple[str, ...], out: Path | None = None) -> None:
+    """Render the site into its folder, writing only the files that change, and report."""
+    from lingopress.render import build_site
+
+    config = session.config
+    result = build_site(config, selected_languages(config, langs), out)
+    for name in result.written:
+        session.detail(f"  wrote {name}")
+    for name in result.removed:
+        session.detail(f"  removed {name}")
+    session.say(
+        f"site: {result.pages} pages in {result.languages} languages in "
+        f"{config.paths.relative(result.folder)}/ ({len(result.written)} files written, "
+        f"{result.files - len(result.written)} unchanged, {len(result.removed)} removed)"
+    )
 
 
 @cli.command()
+@click.option("--force", is_flag=True, help="Run every stage even if nothing changed.")
 @click.pass_obj
-def run(session: Session) -> None:
+@writes_project
+def run(session: Session, force: bool) -> None:
     """Run the whole pipeline: extract, update, translate, check, build (incremental)."""
+    from lingopress.runstate import record_run, unchanged_since_last_run
+
     config = session.config
+    if not force and unchanged_since_last_run(config):
+        session.say(f"{config.site.title}: nothing changed since the last run")
+        return
     issues = read_issues(config.paths)
     languages = ", ".join(f"{s.tag} ({s.publish}, engine {s.engine})" for s in config.languages)
     session.say(f"project: {config.site.title} ({config.paths.relative(config.file)})")
@@ -532,7 +683,9 @@ def run(session: Session) -> None:
     extract_stage(session)
     update_stage(session, ())
     translate_stage(session, ())
-    session.say(f"not implemented yet: {', '.join(PIPELINE_STAGES[3:])}")
+    check_stage(session, (), in_pipeline=True)
+    build_stage(session, ())
+    record_run(config)
 
 
 @cli.command()
@@ -543,9 +696,27 @@ def run(session: Session) -> None:
     show_default=True,
     help="The port on localhost.",
 )
-def serve(port: int) -> None:
-    """Serve the built site on localhost for preview."""
-    not_implemented("serve")
+@click.pass_obj
+def serve(session: Session, port: int) -> None:
+    """Serve the built site on localhost for preview (Ctrl-C stops)."""
+    from lingopress.errors import SiteError
+    from lingopress.render import preview_server
+
+    config = session.config
+    folder = config.paths.site
+    if not (folder / "index.html").is_file():
+        message = "no site to serve: run 'lingopress build' first"
+        raise SiteError(message, config.paths.relative(folder))
+    log = (lambda line: click.echo(line, err=True)) if session.verbosity > 0 else None
+    server = preview_server(folder, port, log)
+    shown = config.paths.relative(folder)
+    session.say(f"Serving {shown}/ at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        session.say("stopped")
+    finally:
+        server.server_close()
 
 
 @cli.group()
@@ -622,6 +793,7 @@ def glossary_check(session: Session) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @lang_option
 @click.pass_obj
+@writes_project
 def glossary_import(session: Session, file: Path, langs: tuple[str, ...]) -> None:
     """Import terms from a TBX (v2 or v3) or CSV file (ours or Weblate's) into the glossaries.
 
@@ -719,9 +891,20 @@ def tm() -> None:
     metavar="FILE.tmx",
     help="The TMX file to write.",
 )
-def tm_export(lang: str, out: Path) -> None:
-    """Export reviewed translations as TMX 1.4."""
-    not_implemented("tm export")
+@click.pass_obj
+def tm_export(session: Session, lang: str, out: Path) -> None:
+    """Export the reviewed translations of every catalog of a language as TMX 1.4."""
+    from lingopress.fileio import write_if_changed
+    from lingopress.tmx import export_tmx
+
+    memory = export_tmx(session.config, lang)
+    for share in memory.catalogs:
+        session.detail(f"  {share.shown}: {share.reviewed} reviewed messages")
+    result = write_if_changed(out, memory.data)
+    session.say(
+        f"tm export {lang}: {memory.units} translation units from {len(memory.catalogs)} "
+        f"catalogs in {out}{'' if result.changed else ' (unchanged)'}"
+    )
 
 
 def main() -> None:

@@ -7,7 +7,11 @@ line ``Error: path:line: message`` and exit status 1; nothing else prints errors
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a path may hold that would break or garble the one line of an error."""
 
 
 class LingopressError(Exception):
@@ -29,7 +33,7 @@ class LingopressError(Exception):
         """Return ``path:line``, ``path``, ``line N`` or an empty string."""
         if self.path is None:
             return f"line {self.line}" if self.line is not None else ""
-        where = self.path.as_posix()
+        where = _UNPRINTABLE.sub(lambda found: ascii(found.group())[1:-1], self.path.as_posix())
         return f"{where}:{self.line}" if self.line is not None else where
 
     def __str__(self) -> str:
@@ -57,6 +61,10 @@ class ModelError(LingopressError):
     """A translation package cannot be found, validated, installed or fetched."""
 
 
+class TmxError(LingopressError):
+    """A TMX translation-memory file is not well-formed or not TMX."""
+
+
 class EngineError(LingopressError):
     """A translation engine is missing or failed."""
 
@@ -65,8 +73,9 @@ class SegmentError(LingopressError):
     """Markdown that cannot be segmented safely (a NUL character, runaway nesting)."""
 
 
-class NotImplementedYetError(LingopressError):
-    """A verb of the command-line contract that a later release implements."""
+class LockError(LingopressError):
+    """Another lingopress process is writing the project (it holds the project's lock)."""
 
-    def __init__(self, verb: str):
-        super().__init__(f"not implemented yet: {verb}")
+
+class SiteError(LingopressError):
+    """The site cannot be built: a template, a referenced file or the output folder."""

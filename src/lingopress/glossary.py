@@ -25,6 +25,7 @@ target, a term given twice, a target that is also one of its forbidden rendering
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -77,23 +78,32 @@ class Glossary:
     def __init__(self, terms: Sequence[Term], tag: str = ""):
         self.terms = list(terms)
         self.tag = tag
-        self._forms: dict[tuple[bool, str], Term] = {}
+        forms: dict[tuple[bool, str], Term] = {}
         for term in self.terms:
             for form in _forms(term.source):
-                self._forms.setdefault(_key(form, term.exact_case), term)
-        self._exact = _pattern([k[1] for k in self._forms if k[0]], 0)
-        self._folded = _pattern([k[1] for k in self._forms if not k[0]], re.IGNORECASE)
+                forms.setdefault(_key(form, term.exact_case), term)
+        self._by_first_word: dict[str, list[tuple[str, bool, Term]]] = {}
+        for (exact, form), term in forms.items():
+            first = _WORD.search(form)
+            key = first.group().casefold() if first else ""
+            self._by_first_word.setdefault(key, []).append((form, exact, term))
 
     def find(self, text: str) -> list[Found]:
-        """The terms of a text, longest first at each position, outside placeholders."""
+        """The terms of a text, longest first at each position, outside placeholders.
+
+        Only the forms whose first word is in the text are looked for, each with its own
+        whole-word pattern: one alternation of every form would try them all at every
+        position of every text.
+        """
         protected = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+        words = {word.casefold() for word in _WORD.findall(text)} | {""}
         found = []
-        for exact, pattern in ((True, self._exact), (False, self._folded)):
-            for match in pattern.finditer(text) if pattern else ():
-                inside = any(s < match.end() and match.start() < e for s, e in protected)
-                term = self._forms.get(_key(match.group(), exact))
-                if term is not None and not inside:
-                    found.append(Found(term, match.start(), match.end()))
+        for word in words:
+            for form, exact, term in self._by_first_word.get(word, ()):
+                for match in _form_pattern(form, exact).finditer(text):
+                    inside = any(s < match.end() and match.start() < e for s, e in protected)
+                    if not inside:
+                        found.append(Found(term, match.start(), match.end()))
         found.sort(key=lambda item: (item.start, -(item.end - item.start)))
         chosen: list[Found] = []
         for item in found:
@@ -277,8 +287,13 @@ def contains_rendering(text: str, rendering: str) -> bool:
     """
     if _CJK.search(rendering):
         return rendering.casefold() in text.casefold()
-    pattern = rf"(?<!\w){re.escape(rendering)}(?!\w)"
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    return _whole_word(rendering).search(text) is not None
+
+
+@functools.cache
+def _whole_word(rendering: str) -> re.Pattern[str]:
+    """A rendering as a whole word, any case (compiled once: glossaries hold hundreds)."""
+    return re.compile(rf"(?<!\w){re.escape(rendering)}(?!\w)", re.IGNORECASE)
 
 
 def _forms(source: str) -> set[str]:
@@ -300,12 +315,10 @@ def _key(text: str, exact: bool) -> tuple[bool, str]:
     return (exact, text if exact else text.casefold())
 
 
-def _pattern(forms: Sequence[str], flags: int) -> re.Pattern[str] | None:
-    """One regular expression for many term forms: longest first, whole words."""
-    if not forms:
-        return None
-    alternatives = "|".join(re.escape(form) for form in sorted(set(forms), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+@functools.cache
+def _form_pattern(form: str, exact: bool) -> re.Pattern[str]:
+    """One term form as a whole word, as written or in any case."""
+    return re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", 0 if exact else re.IGNORECASE)
 
 
 def read_glossary(paths: Paths, tag: str) -> Glossary:
@@ -323,10 +336,12 @@ def read_terms(path: Path, paths: Paths, *, verbatim: bool) -> list[Term]:
     if not path.is_file():
         return []
     shown = paths.relative(path).as_posix()
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise GlossaryError(f"not valid UTF-8 (byte {error.start})", shown) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise GlossaryError(f"not valid UTF-8 (byte {error.start})", shown, line) from None
     return parse_terms(text, shown, verbatim=verbatim)
 
 
