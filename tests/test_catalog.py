@@ -501,3 +501,12 @@ def test_lines_end_where_polib_ends_them() -> None:
     assert problem_of(nul).startswith("x.po:3: contains a NUL character")
     mac = 'msgid "a"\rmsgstr "b"\r\rmsgid "a"\rmsgstr "c"\r'  # lone CRs end lines too
     assert problem_of(mac) == "x.po:4: duplicate message (first defined on line 1)"
+
+
+def test_without_a_header_entry_the_first_comment_is_the_first_messages() -> None:
+    """polib takes it for the file's header; GNU gettext, and lingopress, do not."""
+    catalog = parse_catalog('# checked by Ana\n#. heading\nmsgid "Models"\nmsgstr "Modelos"\n')
+    assert (catalog.header, catalog[0].tcomment) == ("", "checked by Ana")
+    written = format_catalog(catalog)
+    assert written.startswith("# checked by Ana\n#. heading\nmsgid")
+    assert format_catalog(parse_catalog(written)) == written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lingopress.issue import read_issue
-from lingopress.masking import MaskError, mask, placeholders_only, unmask
+from lingopress.masking import MaskError, mask, placeholders_only, protected_spans, unmask
 from lingopress.sentences import join_sentences, split_sentences
 from tests.conftest import REPO
 
@@ -108,3 +109,33 @@ def test_sentences_of_the_issues_rejoin_to_the_text() -> None:
         for item in read_issue(path, Path(path.name)).segments:
             text = " ".join(mask(item.text).text.split())
             assert " ".join(split_sentences(text)) == text
+
+
+def test_masking_takes_linear_time_on_runaway_markup() -> None:
+    """10 000 nested links or a run of 20 000 backticks: well under a second each.
+
+    Looking for each bracket's partner from scratch, and letting a code span open in
+    the middle of a backtick run, took minutes and hours on these.
+    """
+    nested = "[" * 10_000 + "text" + "](https://x.org/)" * 10_000
+    for text in (nested, "`" * 20_000, "a " + "`" * 20_000 + " b"):
+        started = time.perf_counter()
+        masked = mask(text)
+        assert time.perf_counter() - started < 5
+        assert unmask(masked, masked.text) == text
+    assert mask(nested).text == "⟨0⟩text⟨1⟩"
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("``a`", ()),  # an opening run of two is not closed by one
+        ("\\``code` x", ("\\`", "`code`")),  # an escaped backtick opens nothing
+        ("`a``b`", ("`a``b`",)),
+        ("x ```` y", ()),
+    ],
+)
+def test_code_spans_open_and_close_with_whole_backtick_runs(
+    text: str, spans: tuple[str, ...]
+) -> None:
+    assert tuple(span for _, span in protected_spans(text)) == spans

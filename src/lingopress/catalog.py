@@ -4,6 +4,8 @@ The data model is polib's (``POFile`` of ``POEntry``). Reading is strict, becaus
 translator's file is user input: the text must be UTF-8 and declare that charset, the
 PO syntax must be valid, an entry may not appear twice, and the header may not be
 fuzzy. Every problem is a :class:`~lingopress.errors.CatalogError` with the line.
+Given the language a catalog is for, reading also checks that its ``Language`` header
+names that language and that no message has more plural forms than the language.
 
 Writing follows one policy, the canonical output of ``msgcat --no-wrap`` (GNU gettext):
 a message is never wrapped, but is split after each ``\n`` it contains; reference
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -25,6 +28,7 @@ import polib
 from lingopress.errors import CatalogError
 from lingopress.fileio import Written as Written  # what write_catalog returns
 from lingopress.fileio import write_if_changed
+from lingopress.languages import Language
 
 PAGE_WIDTH = 79
 """The column limit of reference lines, as GNU gettext fills them."""
@@ -42,6 +46,11 @@ _KEYWORD_LINE = re.compile(
     rf"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]*({_STRING})[ \t]*"
 )
 _STRING_LINE = re.compile(rf"({_STRING})[ \t]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Where a line ends, as polib reads it (the characters of ``_SPLITLINES_ONLY`` aside)."""
+_ESCAPE = re.compile(r"\\.")
+_READABLE_ESCAPES = '\\"ntrvbfa'
+"""What may follow a backslash: what polib reads (and ``\\a``), not GNU's octal or hex."""
 _CHARSET = re.compile(r"charset=([^\s;]+)", re.IGNORECASE)
 _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 _BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")
@@ -54,8 +63,11 @@ _TEXT_FIELDS = (
 )
 
 
-def read_catalog(path: Path, shown: Path | str) -> polib.POFile:
-    """Read and check a catalog file; ``shown`` is its path in error messages."""
+def read_catalog(path: Path, shown: Path | str, language: Language | None = None) -> polib.POFile:
+    """Read and check a catalog file; ``shown`` is its path in error messages.
+
+    With ``language``, the catalog must be that language's (:func:`parse_catalog`).
+    """
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -67,18 +79,37 @@ def read_catalog(path: Path, shown: Path | str) -> polib.POFile:
         raise CatalogError(
             f"not valid UTF-8 (byte 0x{data[error.start]:02x}); catalogs must be UTF-8", shown, line
         ) from None
-    return parse_catalog(text, shown)
+    return parse_catalog(text, shown, language)
 
 
-def parse_catalog(text: str, shown: Path | str | None = None) -> polib.POFile:
-    """Parse catalog text after checking its syntax, uniqueness, header and charset."""
-    keys = list(_check_syntax(text.removeprefix("\ufeff"), shown))
-    _check_duplicates(keys, shown)
+def parse_catalog(
+    text: str, shown: Path | str | None = None, language: Language | None = None
+) -> polib.POFile:
+    """Parse catalog text after checking its syntax, uniqueness, header and charset.
+
+    With ``language``, also check that the ``Language`` header (if any) names it and
+    that no message has more ``msgstr[N]`` forms than its plural forms.
+    """
+    text = text.removeprefix("\ufeff")
+    nul = text.find("\0")
+    if nul >= 0:
+        line = len(_LINE_BREAK.findall(text, 0, nul)) + 1
+        raise CatalogError("contains a NUL character (is this a binary file?)", shown, line)
+    messages = list(_check_syntax(text, shown))
+    _check_duplicates(messages, shown)
     try:
-        catalog = _polib_parse(text.removeprefix("\ufeff"))
+        catalog = _polib_parse(text)
     except (OSError, ValueError) as error:
         raise CatalogError(f"cannot read catalog: {error}", shown) from None
+    if catalog.header and messages and (messages[0].key or messages[0].obsolete):
+        # polib files the comments above the first message as the file's header even
+        # when that message is not the header entry; they are its translator comments
+        first = catalog[0]
+        first.tcomment = "\n".join(part for part in (catalog.header, first.tcomment) if part)
+        catalog.header = ""
     _check_header(catalog, text, shown)
+    if language is not None:
+        _check_language(text, catalog, messages, language, shown)
     return catalog
 
 
@@ -107,16 +138,35 @@ def _polib_parse(text: str) -> polib.POFile:
     return catalog
 
 
-def _check_syntax(text: str, shown: Path | str | None) -> Iterator[tuple[int, str, bool]]:
-    """Check the PO syntax line by line; yield each message's line, key and obsolescence.
+@dataclass
+class _Message:
+    """A message as the syntax check saw it: where, its key, and its plural forms' lines.
 
-    The key is the raw ``msgctxt`` and ``msgid`` strings, enough to find duplicates.
+    The key is the raw ``msgctxt`` and ``msgid`` strings, enough to find duplicates;
+    ``plurals`` holds the line of ``msgstr[0]``, ``msgstr[1]``, … in order.
+    """
+
+    line: int
+    obsolete: bool
+    parts: list[str] = field(default_factory=list)
+    plurals: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """``msgctxt`` and ``msgid`` as written, joined as gettext joins them."""
+        return "\x04".join(self.parts)
+
+
+def _check_syntax(text: str, shown: Path | str | None) -> Iterator[_Message]:
+    r"""Check the PO syntax line by line; yield each message as it was read.
+
+    Lines end where polib ends them (``\n``, ``\r\n`` or a lone ``\r``), so that
+    what is checked is what polib will read.
     """
     previous = ""  # the last keyword of the message being read
-    message: tuple[int, list[str], bool] | None = None
+    message: _Message | None = None
     number = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r")
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         obsolete = line.startswith("#~")
         if obsolete:
             line = line[2:].lstrip(" \t")
@@ -131,19 +181,40 @@ def _check_syntax(text: str, shown: Path | str | None) -> Iterator[tuple[int, st
             _check_order(previous, word, shown, number)
             if word == "msgctxt" or (word == "msgid" and previous != "msgctxt"):
                 if message:
-                    yield message[0], "\x04".join(message[1]), message[2]
-                message = (number, [], obsolete)
+                    yield message
+                message = _Message(number, obsolete)
             if message and word in ("msgctxt", "msgid"):
-                message[1].append(string[1:-1])
+                message.parts.append(string[1:-1])
+            if message and word.startswith("msgstr["):
+                _check_plural_index(word, len(message.plurals), shown, number)
+                message.plurals.append(number)
             previous = word
         elif continuation and previous:
+            string = continuation.group(1)
             if message and previous in ("msgctxt", "msgid"):
-                message[1][-1] += continuation.group(1)[1:-1]
+                message.parts[-1] += string[1:-1]
         else:
             raise CatalogError(_syntax_problem(line), shown, number)
+        _check_escapes(string, shown, number)
     _check_order(previous, "", shown, number)
     if message:
-        yield message[0], "\x04".join(message[1]), message[2]
+        yield message
+
+
+def _check_escapes(string: str, shown: Path | str | None, line: int) -> None:
+    """Refuse a backslash escape that would not read back as the text it stands for."""
+    for sequence in _ESCAPE.findall(string[1:-1]):
+        if sequence[1] not in _READABLE_ESCAPES:
+            message = (
+                f"PO syntax: unknown escape sequence '{sequence}' (write a backslash as '\\\\')"
+            )
+            raise CatalogError(message, shown, line)
+
+
+def _check_plural_index(word: str, expected: int, shown: Path | str | None, line: int) -> None:
+    """Require ``msgstr[0]``, ``msgstr[1]``, … in order, without gaps or repeats."""
+    if word[len("msgstr[") : -1] != str(expected):
+        raise CatalogError(f"PO syntax: {word} where msgstr[{expected}] was expected", shown, line)
 
 
 def _check_order(previous: str, keyword: str, shown: Path | str | None, line: int) -> None:
@@ -153,15 +224,14 @@ def _check_order(previous: str, keyword: str, shown: Path | str | None, line: in
         "msgctxt": ("msgid",),
         "msgid": ("msgid_plural", "msgstr"),
         "msgid_plural": ("msgstr[",),
+        "msgstr": ("msgctxt", "msgid", ""),
+        "msgstr[": ("msgctxt", "msgid", "", "msgstr["),
     }
-    if previous.startswith("msgstr"):
-        allowed_next: tuple[str, ...] = ("msgctxt", "msgid", "")
-        if previous.startswith("msgstr["):
-            allowed_next += ("msgstr[",)
-    else:
-        allowed_next = allowed[previous]
-    if not any(keyword.startswith(word) if word else keyword == "" for word in allowed_next):
-        expected = " or ".join(word.rstrip("[") or "end of file" for word in allowed_next)
+    kind = "msgstr[" if keyword.startswith("msgstr[") else keyword  # msgstr[N]: any N here
+    allowed_next = allowed["msgstr[" if previous.startswith("msgstr[") else previous]
+    if kind not in allowed_next:
+        names = {"msgstr[": "msgstr[N]", "": "end of file"}
+        expected = " or ".join(names.get(word, word) for word in allowed_next)
         found = keyword or "the end of the file"
         raise CatalogError(f"PO syntax: expected {expected} before {found}", shown, line)
 
@@ -177,14 +247,17 @@ def _syntax_problem(line: str) -> str:
     return f"PO syntax: cannot read {stripped[:40]!r} (a quote inside a string needs a backslash)"
 
 
-def _check_duplicates(keys: list[tuple[int, str, bool]], shown: Path | str | None) -> None:
+def _check_duplicates(messages: list[_Message], shown: Path | str | None) -> None:
     """Refuse a message that appears twice (among active, or among obsolete, entries)."""
     seen: dict[tuple[str, bool], int] = {}
-    for line, key, obsolete in keys:
-        if (key, obsolete) in seen:
-            first = seen[(key, obsolete)]
-            raise CatalogError(f"duplicate message (first defined on line {first})", shown, line)
-        seen[(key, obsolete)] = line
+    for message in messages:
+        key = (message.key, message.obsolete)
+        if key in seen:
+            first = seen[key]
+            raise CatalogError(
+                f"duplicate message (first defined on line {first})", shown, message.line
+            )
+        seen[key] = message.line
 
 
 def _check_header(catalog: polib.POFile, text: str, shown: Path | str | None) -> None:
@@ -203,9 +276,44 @@ def _check_header(catalog: polib.POFile, text: str, shown: Path | str | None) ->
         )
 
 
+def _check_language(
+    text: str,
+    catalog: polib.POFile,
+    messages: list[_Message],
+    language: Language,
+    shown: Path | str | None,
+) -> None:
+    """Refuse a catalog of another language, or a message with too many plural forms."""
+    declared = catalog.metadata.get("Language", "").strip()
+    theirs, ours = _language_parts(declared), _language_parts(language.tag)
+    # a script that only one side names (zh_CN for zh-Hans) is no contradiction
+    if declared and (theirs[0] != ours[0] or (theirs[1] and ours[1] and theirs[1] != ours[1])):
+        message = f"the header says Language: {declared}, but this is the {language.tag} catalog"
+        raise CatalogError(message, shown, _line_of(text, '"Language:'))
+    count = language.plural_count
+    for entry in messages:
+        if len(entry.plurals) > count:
+            message = (
+                f"msgstr[{count}] is one form too many: {language.tag} has {count} plural "
+                f"form{'s' * (count != 1)}"
+            )
+            raise CatalogError(message, shown, entry.plurals[count])
+
+
+def _language_parts(code: str) -> tuple[str, str]:
+    """The primary language and the script (empty if none) of a tag or gettext code.
+
+    >>> _language_parts("zh_Hans"), _language_parts("es-419"), _language_parts("sr@latin")
+    (('zh', 'Hans'), ('es', ''), ('sr', ''))
+    """
+    parts = re.split(r"[-_@.]", code)
+    script = next((part for part in parts[1:] if len(part) == 4 and part.isalpha()), "")
+    return parts[0].lower(), script.title()
+
+
 def _line_of(text: str, start: str) -> int:
     """The first line of ``text`` that starts with ``start`` (1 if none)."""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if line.startswith(start):
             return number
     return 1

@@ -36,6 +36,7 @@ from lingopress.config import Config
 from lingopress.errors import LingopressError, SegmentError
 from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.glossary import Glossary, read_glossary
+from lingopress.languages import Language
 from lingopress.markdown import parse_inline
 from lingopress.masking import PLACEHOLDER, mask, protected_spans
 
@@ -842,7 +843,7 @@ def check_project(config: Config, tags: Sequence[str], issues: Sequence[str] = (
             if not path.is_file():
                 continue
             shown = config.paths.relative(path).as_posix()
-            catalog = read_catalog(path, shown)
+            catalog = read_catalog(path, shown, Language(tag))
             text = path.read_bytes().decode("utf-8")
             report.problems += check_catalog(catalog, text, context, path=shown, issue=name)
             report.catalogs += 1

@@ -198,7 +198,7 @@ def config_in(folder: Path) -> Path | None:
     if has_toml and has_table:
         raise ConfigError(
             f"both {CONFIG_FILE} and [tool.lingopress] configure this project; keep one",
-            pyproject,
+            PYPROJECT_FILE,  # relative to the project folder, as every config error
         )
     if has_toml:
         return toml
@@ -243,18 +243,28 @@ def read_config(file: Path) -> Config:
     prefix: KeyPath = ()
     if file.name == PYPROJECT_FILE:
         prefix = ("tool", "lingopress")
-        data = data.get("tool", {}).get("lingopress", {})
-    return _ConfigReader(file, text, prefix).read(data)
+        tool = data.get("tool", {})
+        data = tool.get("lingopress", {}) if isinstance(tool, dict) else {}
+    reader = _ConfigReader(file, text, prefix)
+    if not isinstance(data, dict):  # tool.lingopress = "..." rather than a table
+        raise reader.error((), f"expected a table, got {_kind_name(type(data))}")
+    return reader.read(data)
 
 
 def _read_text(file: Path, shown: str) -> str:
     """Read a config file as UTF-8, turning failures into one-line errors."""
     try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"not valid UTF-8 ({error.reason})", shown) from None
+        data = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"cannot read: {error.strerror}", shown) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})", shown, line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as universal newlines read it
 
 
 def _parse_toml(text: str, shown: str) -> dict[str, Any]:
@@ -267,6 +277,8 @@ def _parse_toml(text: str, shown: str) -> dict[str, Any]:
         line = int(position.group(1)) if position else None
         message = _SYNTAX_POSITION.sub("", message)
         raise ConfigError(f"invalid TOML: {message}", shown, line) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", shown) from None
 
 
 class _ConfigReader:

@@ -27,6 +27,7 @@ from lingopress.config import Config
 from lingopress.errors import CatalogError, IssueError, LingopressError
 from lingopress.fileio import Written, write_if_changed
 from lingopress.issue import ISSUE_SUFFIX, Issue, issue_files, read_issue, read_issues
+from lingopress.languages import Language
 from lingopress.progress import state_of
 from lingopress.reassembly import reassemble
 from lingopress.segments import Segment
@@ -129,4 +130,4 @@ def _issue_catalog(config: Config, tag: str, slug: str) -> polib.POFile:
     if not path.is_file():
         message = f"no such catalog: run 'lingopress extract' and 'lingopress update --lang {tag}'"
         raise CatalogError(message, shown)
-    return read_catalog(path, shown)
+    return read_catalog(path, shown, Language(tag))

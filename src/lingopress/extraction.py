@@ -134,6 +134,13 @@ def _template_messages(
     except TemplateSyntaxError as error:
         message = f"cannot extract template strings: {error.message or error}"
         raise LingopressError(message, shown, error.lineno) from None
+    except UnicodeDecodeError as error:
+        line = bytes(error.object[: error.start]).count(b"\n") + 1
+        message = f"not valid UTF-8 (byte 0x{error.object[error.start]:02x})"
+        raise LingopressError(message, shown, line) from None
+    except RecursionError:  # Jinja parses nested blocks and expressions recursively
+        message = "cannot extract template strings: blocks or expressions nested too deeply"
+        raise LingopressError(message, shown) from None
 
 
 def _new_template(config: Config, header: str) -> polib.POFile:

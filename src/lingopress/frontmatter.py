@@ -74,7 +74,21 @@ def read_front_matter(text: str, shown: Path | str | None) -> FrontMatter:
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but an impossible date stays text for our own check."""
+    """YAML's safe loader, but an impossible date stays text for our own check.
+
+    A value that an explicit tag cannot read (``!!int ten``, ``!!bool maybe``, a number
+    of 5000 digits) is a YAML error at its line, not whatever PyYAML's constructor
+    happened to raise.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct a value, turning a constructor's stray exception into a YAML error."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            value = repr(node.value[:40]) if isinstance(node, yaml.ScalarNode) else "a collection"
+            problem = f"cannot read {value} as {node.tag.rsplit(':', 1)[-1]}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         """Construct a date, or keep the scalar so :func:`_as_date` reports its line."""
@@ -83,8 +97,12 @@ class _FrontMatterLoader(yaml.SafeLoader):
         except ValueError:
             return self.construct_scalar(node)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         """Construct a mapping, refusing a key given twice (YAML would keep the last)."""
+        if not isinstance(node, yaml.MappingNode):  # a scalar or list tagged !!map
+            kind = "scalar" if isinstance(node, yaml.ScalarNode) else "sequence"
+            problem = f"expected a mapping, found a {kind}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -119,6 +137,9 @@ def _parse_yaml(yaml_text: str, shown: Path | str | None) -> dict[str, Any]:
         raise IssueError(f"invalid front matter: {error}", shown, 1) from None
     except RecursionError:
         raise IssueError("invalid front matter: nested too deeply", shown, 1) from None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        # what a constructor raises outside construct_object (``!!map x`` at the top)
+        raise IssueError(f"invalid front matter: {error}", shown, _YAML_FIRST_LINE) from None
     if meta is None:
         return {}
     if not isinstance(meta, dict) or not all(isinstance(key, str) for key in meta):

@@ -7,7 +7,7 @@ Its sections and segments come from :mod:`lingopress.segments`, computed once on
 
 Every problem is an :class:`~lingopress.errors.IssueError` with the file and line:
 invalid UTF-8, a NUL byte, unclosed or invalid front matter, a value of the wrong type,
-Markdown nested too deeply.
+Markdown nested too deeply, a file over :data:`MAX_ISSUE_BYTES`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from lingopress.frontmatter import FrontMatter, read_front_matter
 from lingopress.segments import Section, Segment, segment_issue
 
 ISSUE_SUFFIX = ".md"
+MAX_ISSUE_BYTES = 10 * 1024 * 1024
+"""The largest issue read: 500 times a long one (20 KB), seconds of work to segment."""
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CONTROL = re.compile("[\x01-\x08\x0e-\x1f]")
 
@@ -106,9 +108,13 @@ def read_issue(path: Path, shown: Path | str) -> Issue:
     """Read one issue; ``shown`` is the path used in error messages."""
     slug = check_slug(path.name.removesuffix(ISSUE_SUFFIX), shown)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_ISSUE_BYTES + 1)  # no more than that in memory
     except OSError as error:
         raise IssueError(f"cannot read: {error.strerror}", shown) from None
+    if len(data) > MAX_ISSUE_BYTES:
+        limit = MAX_ISSUE_BYTES // (1024 * 1024)
+        raise IssueError(f"larger than {limit} MiB, the limit for one issue; split it", shown)
     text = decode_issue(data, shown)
     return Issue(slug, path, text, read_front_matter(text, shown), Path(shown).as_posix())
 

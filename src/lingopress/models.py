@@ -8,8 +8,9 @@ folder with ``metadata.json``, a CTranslate2 model in ``model/`` and a
 
 An ``.argosmodel`` file is a zip archive, and an untrusted one: before anything is
 written it must have exactly one top folder, no absolute paths, no ``..``, no links,
-sizes within :data:`MAX_UNPACKED_BYTES` and :data:`MAX_RATIO` (against zip bombs), a
-valid ``metadata.json`` and the model files. Installing never replaces a package; it
+no encrypted members or unknown compression, sizes within :data:`MAX_UNPACKED_BYTES`
+and :data:`MAX_RATIO` (against zip bombs), a valid ``metadata.json`` (language codes
+that are codes) and the model files. Installing never replaces a package; it
 unpacks into a temporary folder beside the target and renames it into place.
 
 The package index (``models available``, ``models install FROM TO``) is fetched from
@@ -20,13 +21,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import lzma
 import os
+import re
 import shutil
 import stat
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -41,6 +45,11 @@ MAX_RATIO = 200
 """The largest compression ratio accepted for one member (zip bombs have thousands)."""
 MAX_MEMBERS = 10_000
 _REQUIRED_METADATA = ("from_code", "to_code", "package_version")
+_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+"""An Argos language code: ``en``, ``zt``, ``pt_BR`` (not a path, not a sentence)."""
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+_BROKEN_DATA = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError)
+"""What reading a damaged member raises (a bad CRC, a truncated or corrupt stream)."""
 _TIMEOUT = 20
 
 
@@ -111,8 +120,8 @@ def install_archive(archive: Path, folder: Path | None = None) -> PackageInfo:
             if existing is not None:
                 raise ModelError(f"{existing.name} is already installed (remove it first)", shown)
             folder.mkdir(parents=True, exist_ok=True)
-            _unpack(zipped, folder, top)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+            _unpack(zipped, folder, top, shown)
+    except _BROKEN_DATA as error:
         raise ModelError(f"not a valid .argosmodel (zip) file: {error}", shown) from None
     except OSError as error:
         raise ModelError(f"cannot install: {error.strerror or error}", shown) from None
@@ -135,7 +144,7 @@ def validate_archive(zipped: zipfile.ZipFile, shown: str) -> tuple[str, dict[str
     if total > MAX_UNPACKED_BYTES:
         raise ModelError(f"unpacks to {total} bytes, over the limit of {MAX_UNPACKED_BYTES}", shown)
     (top,) = tops
-    names = {member.filename.rstrip("/") for member in members}
+    names = {member.filename for member in members if not member.is_dir()}
     for required in ("metadata.json", "model/model.bin", "model/config.json"):
         if f"{top}/{required}" not in names:
             raise ModelError(f"missing {required} in the package", shown)
@@ -155,6 +164,11 @@ def _check_member(member: zipfile.ZipInfo, shown: str) -> None:
         raise ModelError(f"refusing the path {name!r} (it leaves the package folder)", shown)
     if stat.S_ISLNK(member.external_attr >> 16):
         raise ModelError(f"refusing the symbolic link {name!r}", shown)
+    if member.flag_bits & 0x1:
+        raise ModelError(f"refusing {name!r}: it is encrypted", shown)
+    if member.compress_type not in _COMPRESSIONS:
+        method = member.compress_type
+        raise ModelError(f"refusing {name!r}: unknown compression method {method}", shown)
     if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
         raise ModelError(f"refusing {name!r}: compressed more than {MAX_RATIO}:1", shown)
 
@@ -163,17 +177,24 @@ def _read_metadata(data: bytes, shown: str) -> dict[str, Any]:
     """Parse and check ``metadata.json``."""
     try:
         metadata = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # invalid UTF-8 or JSON, a number of 5000 digits
         raise ModelError(f"metadata.json is not valid JSON: {error}", shown) from None
+    except RecursionError:
+        raise ModelError("metadata.json is not valid JSON: nested too deeply", shown) from None
     if not isinstance(metadata, dict):
         raise ModelError("metadata.json must be a JSON object", shown)
     for key in _REQUIRED_METADATA:
         if not isinstance(metadata.get(key), str) or not metadata[key]:
             raise ModelError(f"metadata.json lacks the text field {key!r}", shown)
+    for key in ("from_code", "to_code"):
+        if not _CODE.fullmatch(metadata[key]):
+            raise ModelError(
+                f"metadata.json: {key} {metadata[key]!r} is not a language code", shown
+            )
     return metadata
 
 
-def _unpack(zipped: zipfile.ZipFile, folder: Path, top: str) -> None:
+def _unpack(zipped: zipfile.ZipFile, folder: Path, top: str, shown: str) -> None:
     """Unpack into a temporary folder beside the target, then rename it into place."""
     staging = Path(tempfile.mkdtemp(prefix=f".{top}.", dir=folder))
     try:
@@ -184,19 +205,19 @@ def _unpack(zipped: zipfile.ZipFile, folder: Path, top: str) -> None:
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             with zipped.open(member) as source, destination.open("wb") as sink:
-                _copy_limited(source, sink, member.file_size, member.filename)
+                _copy_limited(source, sink, member.file_size, member.filename, shown)
         (staging / top).rename(folder / top)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _copy_limited(source: Any, sink: Any, declared: int, name: str) -> None:
+def _copy_limited(source: Any, sink: Any, declared: int, name: str, shown: str) -> None:
     """Copy a member, refusing more bytes than its header declared."""
     written = 0
     while chunk := source.read(1 << 20):
         written += len(chunk)
         if written > declared:
-            raise ModelError(f"refusing {name!r}: larger than its declared size")
+            raise ModelError(f"refusing {name!r}: larger than its declared size", shown)
         sink.write(chunk)
 
 

@@ -331,7 +331,7 @@ def review_page(
     exists = path.is_file()
     source = path if exists else config.paths.pot(name)
     shown = config.paths.relative(source).as_posix()
-    catalog = read_catalog(source, shown)
+    catalog = read_catalog(source, shown, settings.language if exists else None)
     text = source.read_bytes().decode("utf-8")
     progress = CatalogProgress(settings.tag, name, shown, exists=exists)
     sections = review_catalog(catalog, text, context, progress)

@@ -100,7 +100,7 @@ def export_tmx(config: Config, tag: str) -> MemoryExport:
     dates = []
     for path in paths:
         shown = config.paths.relative(path).as_posix()
-        catalog = read_catalog(path, shown)
+        catalog = read_catalog(path, shown, settings.language)
         date = fixed or parse_revision_date(catalog.metadata.get("PO-Revision-Date", ""))
         if date:
             dates.append(date)

@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 import polib
 
 from lingopress.catalog import write_catalog
-from lingopress.checks import CheckContext, errors
+from lingopress.checks import CheckContext, catalog_names, errors
 from lingopress.config import Config, LanguageSettings
 from lingopress.engines import Engine, EngineOptions, choose_engine
 from lingopress.errors import EngineError, LingopressError
-from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.glossary import Glossary, contains_rendering, read_glossary, rendering
 from lingopress.masking import PLACEHOLDER, Masked, MaskError, mask, placeholders_only, unmask
 from lingopress.merging import TM_COMMENT, is_translated
@@ -280,12 +279,22 @@ def translate_catalogs(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> list[LanguageReport]:
-    """The translate stage over the chosen languages (and issues, else all and the site)."""
-    names = list(issues) or _catalog_names(config)
+    """The translate stage over the chosen languages (and issues, else all and the site).
+
+    Every catalog and glossary of every chosen language is read and checked before the
+    first catalog is written, so that a broken file stops the stage with nothing changed.
+    """
+    names = catalog_names(config, issues)
+    inputs = [
+        (
+            settings,
+            _read_catalogs(config, settings.tag, names),
+            read_glossary(config.paths, settings.tag),
+        )
+        for settings in languages
+    ]
     reports = []
-    for settings in languages:
-        catalogs = _read_catalogs(config, settings.tag, names)
-        glossary = read_glossary(config.paths, settings.tag)
+    for settings, catalogs, glossary in inputs:
         report = LanguageReport(settings.tag)
         reports.append(report)
         work = {name: _pending(catalog, retranslate_fuzzy) for name, catalog in catalogs.items()}
@@ -311,12 +320,6 @@ def translate_catalogs(
                 if progress is not None:
                     progress(settings.tag, len(entries))
     return reports
-
-
-def _catalog_names(config: Config) -> list[str]:
-    """Every issue with a template, then the site's strings."""
-    names = [path.stem for path in template_paths(config)]
-    return [name for name in names if name != SITE_TEMPLATE] + [SITE_TEMPLATE]
 
 
 def _read_catalogs(config: Config, tag: str, names: Sequence[str]) -> dict[str, polib.POFile]:

@@ -25,6 +25,7 @@ from lingopress.catalog import Written, format_entries, read_catalog, write_cata
 from lingopress.config import Config, LanguageSettings
 from lingopress.errors import CatalogError
 from lingopress.extraction import SITE_TEMPLATE, template_paths
+from lingopress.languages import Language
 from lingopress.merging import TranslationMemory, merge
 
 _REVISION_FORMATS = ("%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S%z")
@@ -43,12 +44,16 @@ def read_templates(config: Config) -> dict[str, polib.POFile]:
 def read_language_catalogs(
     config: Config, tag: str, names: Sequence[str]
 ) -> dict[str, polib.POFile]:
-    """The existing catalogs of one language among ``names``, read and checked."""
+    """The existing catalogs of one language among ``names``, read and checked.
+
+    Each must be that language's: its ``Language`` header and plural forms agree.
+    """
     catalogs = {}
+    language = Language(tag)
     for name in names:
         path = config.paths.po(tag, name)
         if path.is_file():
-            catalogs[name] = read_catalog(path, config.paths.relative(path))
+            catalogs[name] = read_catalog(path, config.paths.relative(path), language)
     return catalogs
 
 
