@@ -140,7 +140,7 @@ def test_template_syntax_error_is_one_line(project: Path, invoke: Invoke) -> Non
     write(project / "templates" / "footer.html", "<p>\n{% trans %}Unclosed\n")
     result = invoke(["extract"], cwd=project)
     assert_one_line_error(result, "templates/footer.html:")
-    assert "cannot extract template strings" in result.stderr
+    assert "template error: " in result.stderr
 
 
 def test_stale_templates_go_and_the_site_slug_is_reserved(project: Path, invoke: Invoke) -> None:

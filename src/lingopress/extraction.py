@@ -121,6 +121,16 @@ def site_templates(config: Config) -> list[tuple[str, Traversable | Path]]:
     return [chosen[name] for name in sorted(chosen)]
 
 
+def check_templates(config: Config) -> None:
+    """Read and parse every template the site uses, so that an error names its own file.
+
+    Rendering would report a broken included template at the line that includes it.
+    """
+    for shown, source in site_templates(config):
+        for _message in _template_messages(shown, source):
+            pass
+
+
 def _template_messages(
     shown: str, source: Traversable | Path
 ) -> Iterator[tuple[int, str | tuple[str, ...], str | None]]:
@@ -132,14 +142,14 @@ def _template_messages(
             ):
                 yield line, message, context
     except TemplateSyntaxError as error:
-        message = f"cannot extract template strings: {error.message or error}"
+        message = f"template error: {error.message or error}"
         raise LingopressError(message, shown, error.lineno) from None
     except UnicodeDecodeError as error:
         line = bytes(error.object[: error.start]).count(b"\n") + 1
         message = f"not valid UTF-8 (byte 0x{error.object[error.start]:02x})"
         raise LingopressError(message, shown, line) from None
     except RecursionError:  # Jinja parses nested blocks and expressions recursively
-        message = "cannot extract template strings: blocks or expressions nested too deeply"
+        message = "template error: blocks or expressions nested too deeply"
         raise LingopressError(message, shown) from None
 
 

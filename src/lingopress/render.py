@@ -62,7 +62,7 @@ from markupsafe import Markup, escape
 from lingopress.catalog import read_catalog
 from lingopress.config import Config, LanguageSettings
 from lingopress.errors import SiteError
-from lingopress.extraction import DEFAULT_TEMPLATES, SITE_TEMPLATE
+from lingopress.extraction import DEFAULT_TEMPLATES, SITE_TEMPLATE, check_templates
 from lingopress.fileio import remove_temporaries, write_if_changed
 from lingopress.issue import Issue
 from lingopress.languages import Language
@@ -1079,6 +1079,7 @@ def build_site(
 
     Every input is read and every page rendered before the first file is written.
     """
+    check_templates(config)
     site = load_site(config, languages)
     files = SiteRenderer(config, site).render()
     folder = out if out is not None else config.paths.site
