@@ -38,7 +38,7 @@ from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.glossary import Glossary, read_glossary
 from lingopress.languages import Language
 from lingopress.markdown import parse_inline
-from lingopress.masking import PLACEHOLDER, mask, protected_spans
+from lingopress.masking import PLACEHOLDER, Masked, mask, protected_spans
 
 REPORT_FORMAT = "lingopress-check/1"
 ERROR = "error"
@@ -165,6 +165,15 @@ def _inline(text: str) -> _Inline:
     return _Inline(frozenset(destinations), +counts, leftovers, emphasis)
 
 
+@functools.lru_cache(maxsize=1024)
+def _masked(text: str) -> Masked:
+    """:func:`~lingopress.masking.mask` of a text, once: several rules read the same text.
+
+    ``Masked`` is immutable, so the rules can share it.
+    """
+    return mask(text)
+
+
 def check_urls(source: str, translation: str, context: CheckContext) -> list[str]:
     """The same URLs and link destinations (bare URLs, autolinks, links, images).
 
@@ -279,7 +288,7 @@ def _numbers(text: str) -> list[str]:
     >>> _numbers("1,000 vs 1.000 vs 1 000; 65 billion, 650億; see `v2` at https://x.org/3")
     ['1000', '1000', '1000', '65', '65']
     """
-    visible = PLACEHOLDER.sub(" ", mask(text).text)
+    visible = PLACEHOLDER.sub(" ", _masked(text).text)
     numbers = []
     for match in _NUMBER.finditer(visible):
         digits = "".join(
@@ -386,7 +395,7 @@ def _visible(text: str) -> str:
     >>> _visible("[Read it](https://x.org). See `f()`")
     'Read it. See \ue000'
     """
-    masked = mask(text)
+    masked = _masked(text)
 
     def shown(match: re.Match[str]) -> str:
         index = int(match.group(1))
@@ -486,7 +495,7 @@ def _untranslatable(text: str, glossary: Glossary) -> str:
     >>> _untranslatable("huggingface.co](https://huggingface.co/blog/lora) has 70B", Glossary([]))
     '   has  '
     """
-    masked = mask(text).text
+    masked = _masked(text).text
     for found in reversed(glossary.find(masked)):
         if found.term.verbatim:
             masked = masked[: found.start] + " " + masked[found.end :]
@@ -529,7 +538,7 @@ def _repeated_words(text: str) -> list[str]:
     >>> _repeated_words("the the model, 常常 常常, خطوة خطوة, في في and `a a`")
     ['the the', 'في في']
     """
-    visible = PLACEHOLDER.sub(" ", mask(text).text)
+    visible = PLACEHOLDER.sub(" ", _masked(text).text)
     return [
         match.group()
         for match in _REPEATED.finditer(visible)
