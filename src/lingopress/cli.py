@@ -680,6 +680,9 @@ def run(session: Session, force: bool) -> None:
             f"({len(issue.sections)} sections, {len(issue.segments)} segments)"
         )
     session.say(f"languages: {config.source.tag} -> {languages}")
+    from lingopress.render import check_theme
+
+    check_theme(config)  # a broken template stops the run before any stage writes
     extract_stage(session)
     update_stage(session, ())
     translate_stage(session, ())

@@ -52,6 +52,8 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 import polib
 from babel.dates import format_date
 from markdown_it import MarkdownIt
@@ -62,7 +64,12 @@ from markupsafe import Markup, escape
 from lingopress.catalog import read_catalog
 from lingopress.config import Config, LanguageSettings
 from lingopress.errors import SiteError
-from lingopress.extraction import DEFAULT_TEMPLATES, SITE_TEMPLATE, check_templates
+from lingopress.extraction import (
+    DEFAULT_TEMPLATES,
+    SITE_TEMPLATE,
+    check_templates,
+    site_templates,
+)
 from lingopress.fileio import remove_temporaries, write_if_changed
 from lingopress.issue import Issue
 from lingopress.languages import Language
@@ -1070,6 +1077,34 @@ class SiteRenderer:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+TEMPLATE_VARIABLES = frozenset(
+    {"site", "lang", "source", "page", "languages", "issues", "issue", "feed"}
+    | {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+)
+"""The names templates get: the context of their pages and the i18n functions."""
+
+
+def check_theme(config: Config) -> None:
+    """Check every template before anything is written: it parses and knows its names.
+
+    Every variable a template uses must be one lingopress gives it, and every filter
+    must exist. A misspelt name would otherwise fail only while pages render, after
+    ``run`` had already extracted and updated the site's strings.
+    """
+    check_templates(config)
+    environment = Theme(config).environment
+    known = TEMPLATE_VARIABLES | environment.globals.keys()
+    for shown, source in site_templates(config):
+        try:
+            tree = environment.parse(source.read_text(encoding="utf-8"))
+            unknown = jinja2.meta.find_undeclared_variables(tree) - known
+        except jinja2.TemplateSyntaxError as error:  # an unknown filter or test
+            raise SiteError(f"template error: {error.message}", shown, error.lineno) from None
+        for node in tree.find_all(jinja2.nodes.Name):
+            if node.name in unknown:
+                raise SiteError(f"template error: '{node.name}' is undefined", shown, node.lineno)
+
+
 def build_site(
     config: Config,
     languages: Sequence[LanguageSettings] | None = None,
@@ -1079,7 +1114,7 @@ def build_site(
 
     Every input is read and every page rendered before the first file is written.
     """
-    check_templates(config)
+    check_theme(config)
     site = load_site(config, languages)
     files = SiteRenderer(config, site).render()
     folder = out if out is not None else config.paths.site
