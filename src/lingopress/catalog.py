@@ -27,7 +27,7 @@ import polib
 
 from lingopress.errors import CatalogError
 from lingopress.fileio import Written as Written  # what write_catalog returns
-from lingopress.fileio import write_if_changed
+from lingopress.fileio import decode_utf8, write_if_changed
 from lingopress.languages import Language
 
 PAGE_WIDTH = 79
@@ -72,13 +72,7 @@ def read_catalog(path: Path, shown: Path | str, language: Language | None = None
         data = path.read_bytes()
     except OSError as error:
         raise CatalogError(f"cannot read: {error.strerror}", shown) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise CatalogError(
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x}); catalogs must be UTF-8", shown, line
-        ) from None
+    text = decode_utf8(data, shown, CatalogError, "; catalogs must be UTF-8")
     return parse_catalog(text, shown, language)
 
 

@@ -36,7 +36,7 @@ from lingopress.config import Config
 from lingopress.errors import LingopressError, SegmentError
 from lingopress.extraction import SITE_TEMPLATE, template_paths
 from lingopress.glossary import Glossary, read_glossary
-from lingopress.languages import Language
+from lingopress.languages import CJK_CHARACTER, Language
 from lingopress.markdown import parse_inline
 from lingopress.masking import PLACEHOLDER, Masked, mask, protected_spans
 
@@ -479,7 +479,7 @@ def check_punctuation(source: str, translation: str, context: CheckContext) -> l
 # --- identical translations, repeated words -----------------------------------------
 
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_CJK = re.compile(CJK_CHARACTER)
 
 
 _DOMAIN = re.compile(r"(?<![\w@.])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/\S*)?(?![\w.])")

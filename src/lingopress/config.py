@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from lingopress.errors import ConfigError
+from lingopress.fileio import decode_utf8
 from lingopress.languages import Language, LanguageCodeError, parse_language
 from lingopress.tomlkeys import KeyPath, key_line
 
@@ -257,13 +258,7 @@ def _read_text(file: Path, shown: str) -> str:
         data = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"cannot read: {error.strerror}", shown) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ConfigError(
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x})", shown, line
-        ) from None
+    text = decode_utf8(data, shown, ConfigError)
     return text.replace("\r\n", "\n").replace("\r", "\n")  # as universal newlines read it
 
 

@@ -22,6 +22,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lingopress.errors import LingopressError
+
 _TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 """The name of a temporary file of :func:`write_atomic` (as ``tempfile.mkstemp`` makes it)."""
 
@@ -98,3 +100,20 @@ def write_if_changed(path: Path, data: bytes, *, dry_run: bool = False) -> Writt
     if not dry_run:
         write_atomic(path, data)
     return Written(path, changed=True, created=created)
+
+
+def decode_utf8(
+    data: bytes, shown: Path | str, error: type[LingopressError], hint: str = ""
+) -> str:
+    r"""The text of a file's bytes, or ``error`` at the line of its first non-UTF-8 byte.
+
+    >>> decode_utf8(b"ok\ncaf\xe9", "x.md", LingopressError)
+    Traceback (most recent call last):
+    lingopress.errors.LingopressError: x.md:2: not valid UTF-8 (byte 0xe9)
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        message = f"not valid UTF-8 (byte 0x{data[problem.start]:02x}){hint}"
+        raise error(message, shown, line) from None

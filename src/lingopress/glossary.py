@@ -34,10 +34,11 @@ from pathlib import Path
 
 from lingopress.config import Paths
 from lingopress.errors import GlossaryError
+from lingopress.languages import CJK_CHARACTER
 from lingopress.masking import PLACEHOLDER, mask
 
 VERBATIM_HEADER = ("source", "note")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(CJK_CHARACTER)
 LANGUAGE_HEADER = ("source", "target", "note", "forbidden")
 
 

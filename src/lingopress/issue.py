@@ -22,6 +22,7 @@ from typing import Any
 
 from lingopress.config import Paths
 from lingopress.errors import IssueError
+from lingopress.fileio import decode_utf8
 from lingopress.frontmatter import FrontMatter, read_front_matter
 from lingopress.segments import Section, Segment, segment_issue
 
@@ -128,11 +129,7 @@ def decode_issue(data: bytes, shown: Path | str) -> str:
     nul = data.find(b"\0")
     if nul >= 0:
         raise IssueError("contains a NUL byte (is this a binary file?)", shown, _line_at(data, nul))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = _line_at(data, error.start)
-        raise IssueError(f"not valid UTF-8 (byte 0x{data[error.start]:02x})", shown, line) from None
+    text = decode_utf8(data, shown, IssueError)
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1

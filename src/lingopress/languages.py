@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+"""One kana, CJK ideograph or hangul syllable: text written without spaces between words."""
+
+
 PSEUDO_LANGUAGE = "qps"
 
 _BCP47 = re.compile(

@@ -25,14 +25,13 @@ from typing import Any
 import polib
 
 from lingopress.config import Config
+from lingopress.languages import CJK_CHARACTER
 from lingopress.merging import is_translated
 from lingopress.update import read_language_catalogs, read_templates
 
 STATES = ("reviewed", "machine", "outdated", "untranslated")
 REPORT_FORMAT = "lingopress-status/1"
-_WORD = re.compile(
-    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_]+(?:['\u2019.-][^\W_]+)*"
-)
+_WORD = re.compile(rf"{CJK_CHARACTER}|[^\W_]+(?:['\u2019.-][^\W_]+)*")
 
 
 def count_words(text: str) -> int:
